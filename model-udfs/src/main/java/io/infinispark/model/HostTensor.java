@@ -1,0 +1,44 @@
+package io.infinispark.model;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * A float32 tensor in Java heap memory: how weights travel (files, Spark broadcast) before they
+ * become device arrays. Row-major; {@code shape} is the PyTorch/safetensors shape.
+ */
+public record HostTensor(int[] shape, float[] data) implements Serializable {
+
+  public HostTensor {
+    long size = 1;
+    for (int d : shape) {
+      if (d < 0) {
+        throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+      }
+      size *= d;
+    }
+    if (size != data.length) {
+      throw new IllegalArgumentException(
+          "shape " + Arrays.toString(shape) + " needs " + size + " values, got " + data.length);
+    }
+  }
+
+  public long[] longShape() {
+    return Arrays.stream(shape).asLongStream().toArray();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof HostTensor t && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(shape) + Arrays.hashCode(data);
+  }
+
+  @Override
+  public String toString() {
+    return "HostTensor" + Arrays.toString(shape);
+  }
+}

@@ -1,0 +1,90 @@
+package io.infinispark.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The compressive memory of every layer for B documents read side by side ("lanes"). Its size is
+ * fixed by the config and the batch size: it never grows with the number of segments read, which is
+ * what makes a book of any length cost the same per token. Owns its arrays through its own manager;
+ * {@link InfiniTransformer#step} replaces them segment by segment and closes the old ones.
+ */
+public final class MemoryState implements AutoCloseable {
+  private final NDManager manager;
+  private final LayerMemory[] layers;
+
+  MemoryState(NDManager parent, ModelConfig c, int batch) {
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+    }
+    this.manager = parent.newSubManager();
+    this.layers = new LayerMemory[c.nLayers()];
+    Shape memoryShape = new Shape(batch, c.nKvHeads(), c.dHead(), c.dHead());
+    Shape normShape = new Shape(batch, c.nKvHeads(), c.dHead(), 1);
+    for (int i = 0; i < layers.length; i++) {
+      layers[i] =
+          new LayerMemory(
+              manager.zeros(memoryShape, DataType.FLOAT32), manager.zeros(normShape, DataType.FLOAT32));
+    }
+  }
+
+  public int batchSize() {
+    return (int) layers[0].memory().getShape().get(0);
+  }
+
+  public int layerCount() {
+    return layers.length;
+  }
+
+  public LayerMemory layer(int i) {
+    return layers[i];
+  }
+
+  /** Takes ownership of the next segment's memory for layer i and frees the previous one. */
+  void replace(int i, LayerMemory next) {
+    LayerMemory previous = layers[i];
+    next.memory().attach(manager);
+    next.norm().attach(manager);
+    layers[i] = next;
+    previous.memory().close();
+    previous.norm().close();
+  }
+
+  /** Empties one lane's memory, so the next document read in that lane starts fresh. */
+  public void resetLane(int lane) {
+    NDIndex index = new NDIndex(lane);
+    for (LayerMemory layer : layers) {
+      layer.memory().set(index, 0f);
+      layer.norm().set(index, 0f);
+    }
+  }
+
+  /** Shapes of M and z for every layer, in order. */
+  public List<Shape> shapes() {
+    List<Shape> shapes = new ArrayList<>();
+    for (LayerMemory layer : layers) {
+      shapes.add(layer.memory().getShape());
+      shapes.add(layer.norm().getShape());
+    }
+    return shapes;
+  }
+
+  public long sizeInBytes() {
+    long bytes = 0;
+    for (LayerMemory layer : layers) {
+      bytes += layer.memory().size() * layer.memory().getDataType().getNumOfBytes();
+      bytes += layer.norm().size() * layer.norm().getDataType().getNumOfBytes();
+    }
+    return bytes;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
