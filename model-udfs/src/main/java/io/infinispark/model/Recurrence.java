@@ -1,0 +1,254 @@
+package io.infinispark.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * Reads documents segment by segment, in order, carrying each document's memory from one segment to
+ * the next and scoring every token. Up to {@code lanes} documents are read side by side as one
+ * batch (what makes GPUs fast); uneven last segments are padded and masked.
+ *
+ * <p>Input must be ordered by (batchId, segIdx, docId) and no batch may hold more documents than
+ * there are lanes. A document that breaks a rule (token out of range, missing segment, non-finite
+ * loss) gets one error score and is dropped; the other lanes go on.
+ */
+public final class Recurrence implements AutoCloseable {
+  private final InfiniTransformer model;
+  private final NDManager base;
+  private final int lanes;
+  private MemoryState state;
+  private long batchId = Long.MIN_VALUE;
+  private final Map<String, Lane> byDoc = new HashMap<>();
+
+  /** Marks rows of a document that already failed: it has its error score, skip the rest. */
+  private static final String DROPPED = "dropped";
+
+  /** A document being read in one row of the batch. */
+  private static final class Lane {
+    final int index;
+    final int nSegments;
+    int nextSegment;
+    float[] lastLogProbs; // log p(· | everything so far) at the previous segment's last position
+
+    Lane(int index, int nSegments) {
+      this.index = index;
+      this.nSegments = nSegments;
+    }
+  }
+
+  public Recurrence(InfiniTransformer model, int lanes) {
+    if (lanes < 1) {
+      throw new IllegalArgumentException("lanes must be at least 1, got " + lanes);
+    }
+    this.model = model;
+    this.lanes = lanes;
+    this.base = NDManager.newBaseManager(model.device());
+  }
+
+  /** Scores, lazily, in input order; one score per input segment. */
+  public Iterator<SegmentScore> run(Iterator<SegmentInput> input) {
+    PeekingIterator<SegmentInput> segments = new PeekingIterator<>(input);
+    ArrayDeque<SegmentScore> ready = new ArrayDeque<>();
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        while (ready.isEmpty() && segments.hasNext()) {
+          ready.addAll(step(nextStep(segments)));
+        }
+        if (ready.isEmpty()) {
+          close();
+        }
+        return !ready.isEmpty();
+      }
+
+      @Override
+      public SegmentScore next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return ready.poll();
+      }
+    };
+  }
+
+  /** The input rows that share the next (batchId, segIdx). */
+  private static List<SegmentInput> nextStep(PeekingIterator<SegmentInput> segments) {
+    List<SegmentInput> rows = new ArrayList<>();
+    SegmentInput first = segments.next();
+    rows.add(first);
+    while (segments.hasNext()
+        && segments.peek().batchId() == first.batchId()
+        && segments.peek().segIdx() == first.segIdx()) {
+      rows.add(segments.next());
+    }
+    return rows;
+  }
+
+  private List<SegmentScore> step(List<SegmentInput> rows) {
+    long started = System.nanoTime();
+    if (rows.get(0).batchId() != batchId) {
+      startBatch(rows.get(0).batchId());
+    }
+    List<SegmentScore> scores = new ArrayList<>();
+    List<SegmentInput> admitted = new ArrayList<>();
+    List<Lane> admittedLanes = new ArrayList<>();
+    for (SegmentInput row : rows) {
+      String problem = admit(row);
+      if (problem == DROPPED) {
+        continue;
+      }
+      if (problem != null) {
+        byDoc.computeIfPresent(row.docId(), (id, lane) -> drop(lane));
+        scores.add(SegmentScore.failed(row.docId(), row.segIdx(), problem));
+      } else {
+        admitted.add(row);
+        admittedLanes.add(byDoc.get(row.docId()));
+      }
+    }
+    if (!admitted.isEmpty()) {
+      readSegments(admitted, admittedLanes, scores, started);
+    }
+    return scores;
+  }
+
+  private void startBatch(long id) {
+    batchId = id;
+    byDoc.clear();
+    if (state != null) {
+      state.close();
+    }
+    state = model.newState(base, lanes);
+  }
+
+  private static Lane drop(Lane lane) {
+    lane.nextSegment = -1;
+    return lane;
+  }
+
+  /** Checks a row and gives its document a lane on segment 0; returns why it can't be read. */
+  private String admit(SegmentInput row) {
+    Lane lane = byDoc.get(row.docId());
+    if (row.segIdx() == 0 && lane == null) {
+      if (byDoc.size() >= lanes) {
+        throw new IllegalStateException(
+            "batch " + row.batchId() + " holds more than " + lanes + " documents");
+      }
+      lane = new Lane(byDoc.size(), row.nSegments());
+      byDoc.put(row.docId(), lane);
+    }
+    if (lane == null) {
+      return "segment " + row.segIdx() + " arrived without segment 0";
+    }
+    if (lane.nextSegment < 0) {
+      return DROPPED;
+    }
+    if (lane.nextSegment != row.segIdx()) {
+      return "expected segment " + lane.nextSegment + " but got " + row.segIdx();
+    }
+    int[] tokens = row.tokens();
+    if (tokens == null || tokens.length == 0 || tokens.length > model.config().segmentLength()) {
+      return "segment " + row.segIdx() + " has " + (tokens == null ? 0 : tokens.length)
+          + " tokens; expected 1.." + model.config().segmentLength();
+    }
+    for (int token : tokens) {
+      if (token < 0 || token >= model.config().vocabSize()) {
+        return "token id " + token + " outside the vocabulary [0, "
+            + model.config().vocabSize() + ")";
+      }
+    }
+    return null;
+  }
+
+  private void readSegments(
+      List<SegmentInput> rows, List<Lane> rowLanes, List<SegmentScore> scores, long started) {
+    int t = rows.stream().mapToInt(r -> r.tokens().length).max().orElseThrow();
+    int[] ids = new int[lanes * t];
+    float[] keep = new float[lanes * t];
+    long[] targets = new long[lanes * t];
+    for (int i = 0; i < rows.size(); i++) {
+      int[] tokens = rows.get(i).tokens();
+      int offset = rowLanes.get(i).index * t;
+      System.arraycopy(tokens, 0, ids, offset, tokens.length);
+      for (int j = 0; j < tokens.length; j++) {
+        keep[offset + j] = 1f;
+        targets[offset + j] = j + 1 < tokens.length ? tokens[j + 1] : 0;
+      }
+    }
+    try (NDManager scope = base.newSubManager()) {
+      NDArray logits =
+          model.step(scope.create(ids, new Shape(lanes, t)), scope.create(keep, new Shape(lanes, t)), state);
+      NDArray logProbs = logits.logSoftmax(-1); // (lanes, T, V)
+      float[] picked =
+          logProbs.gather(scope.create(targets, new Shape(lanes, t, 1)), -1).toFloatArray();
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      for (int i = 0; i < rows.size(); i++) {
+        scores.add(score(rows.get(i), rowLanes.get(i), picked, logProbs, t, millis));
+      }
+    }
+  }
+
+  private SegmentScore score(
+      SegmentInput row, Lane lane, float[] picked, NDArray logProbs, int t, long millis) {
+    int[] tokens = row.tokens();
+    double nll = 0;
+    int predicted = 0;
+    if (lane.lastLogProbs != null) {
+      nll -= lane.lastLogProbs[tokens[0]];
+      predicted++;
+    }
+    for (int j = 0; j + 1 < tokens.length; j++) {
+      nll -= picked[lane.index * t + j];
+      predicted++;
+    }
+    lane.nextSegment++;
+    if (!Double.isFinite(nll)) {
+      drop(lane);
+      return SegmentScore.failed(row.docId(), row.segIdx(), "non-finite loss at segment " + row.segIdx());
+    }
+    boolean more = lane.nextSegment < lane.nSegments;
+    lane.lastLogProbs = more ? logProbs.get(lane.index, tokens.length - 1).toFloatArray() : null;
+    return new SegmentScore(row.docId(), row.segIdx(), tokens.length, predicted, nll, millis, null);
+  }
+
+  @Override
+  public void close() {
+    base.close();
+  }
+
+  /** An iterator that can look one element ahead. */
+  private static final class PeekingIterator<T> implements Iterator<T> {
+    private final Iterator<T> source;
+    private T peeked;
+
+    PeekingIterator(Iterator<T> source) {
+      this.source = source;
+    }
+
+    T peek() {
+      if (peeked == null) {
+        peeked = source.next();
+      }
+      return peeked;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return peeked != null || source.hasNext();
+    }
+
+    @Override
+    public T next() {
+      T value = peek();
+      peeked = null;
+      return value;
+    }
+  }
+}
