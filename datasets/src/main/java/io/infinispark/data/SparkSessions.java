@@ -1,0 +1,33 @@
+package io.infinispark.data;
+
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/** Creates the pipeline's SparkSession: any master, our defaults, then the caller's settings. */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  public static SparkSession create(String appName, String master, Map<String, String> conf) {
+    SparkSession.Builder builder =
+        SparkSession.builder()
+            .appName(appName)
+            .master(master)
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.parquet.compression.codec", "zstd");
+    conf.forEach(builder::config);
+    return builder.getOrCreate();
+  }
+
+  /** A small embedded session for tests: local[2], no UI, few shuffle partitions. */
+  public static SparkSession forTests() {
+    return create(
+        "infini-spark-test",
+        "local[2]",
+        Map.of(
+            "spark.ui.enabled", "false",
+            "spark.sql.shuffle.partitions", "4",
+            "spark.default.parallelism", "4",
+            "spark.driver.host", "127.0.0.1",
+            "spark.driver.bindAddress", "127.0.0.1"));
+  }
+}

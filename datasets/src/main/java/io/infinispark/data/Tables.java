@@ -1,0 +1,97 @@
+package io.infinispark.data;
+
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.createArrayType;
+import static org.apache.spark.sql.types.DataTypes.createStructField;
+
+import java.util.List;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Every table the pipeline writes, declared once. Each is a Parquet directory named after it under
+ * the run directory.
+ */
+public final class Tables {
+  private Tables() {}
+
+  /** One row per valid input document. source: the file it came from. */
+  public static final StructType DOCUMENTS =
+      schema(
+          field("doc_id", StringType, false),
+          field("title", StringType, true),
+          field("source", StringType, false),
+          field("n_chars", LongType, false),
+          field("text", StringType, false));
+
+  /**
+   * One row per document (or input file) that could not be used, and why. stage: ingest, shard or
+   * recur. doc_id is null when the input could not even be read far enough to name one.
+   */
+  public static final StructType ERRORS =
+      schema(
+          field("doc_id", StringType, true),
+          field("source", StringType, true),
+          field("stage", StringType, false),
+          field("reason", StringType, false));
+
+  /**
+   * A document cut into fixed-length pieces of model tokens. token_start: offset of the first
+   * token in the document. Only a document's last segment may be shorter than the model's segment
+   * length.
+   */
+  public static final StructType SEGMENTS =
+      schema(
+          field("doc_id", StringType, false),
+          field("seg_idx", IntegerType, false),
+          field("n_segments", IntegerType, false),
+          field("token_start", LongType, false),
+          field("tokens", createArrayType(IntegerType, false), false));
+
+  /**
+   * What reading each segment gave. n_predicted: tokens scored (all but a document's first);
+   * nll_sum: Σ −ln p over them, in nats; millis: wall time of the batched step that read it.
+   */
+  public static final StructType SEGMENT_METRICS =
+      schema(
+          field("doc_id", StringType, false),
+          field("seg_idx", IntegerType, false),
+          field("n_tokens", IntegerType, false),
+          field("n_predicted", IntegerType, false),
+          field("nll_sum", DoubleType, false),
+          field("millis", LongType, false));
+
+  /**
+   * Per document: perplexity = exp(Σ nll_sum / Σ n_predicted); tokens_per_second = n_tokens over
+   * the summed step time of its segments.
+   */
+  public static final StructType DOC_METRICS =
+      schema(
+          field("doc_id", StringType, false),
+          field("n_tokens", LongType, false),
+          field("n_segments", IntegerType, false),
+          field("n_predicted", LongType, false),
+          field("nll_sum", DoubleType, false),
+          field("perplexity", DoubleType, false),
+          field("tokens_per_second", DoubleType, false));
+
+  /** A table plus a trailing nullable {@code error} column: stage output before it is split. */
+  public static StructType withError(StructType table) {
+    StructType relaxed = new StructType();
+    for (StructField f : table.fields()) {
+      relaxed = relaxed.add(f.name(), f.dataType(), true);
+    }
+    return relaxed.add("error", StringType, true);
+  }
+
+  private static StructField field(String name, org.apache.spark.sql.types.DataType type, boolean nullable) {
+    return createStructField(name, type, nullable);
+  }
+
+  private static StructType schema(StructField... fields) {
+    return new StructType(List.of(fields).toArray(StructField[]::new));
+  }
+}

@@ -1,0 +1,112 @@
+package io.infinispark.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DocumentIngestTest {
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkSessions.forTests();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  @Test
+  void readsTextJsonlAndParquetAndReportsEveryBadInputByName(@TempDir Path dir) throws IOException {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Files.writeString(in.resolve("moby.txt"), "\n  Moby Dick\nCall me Ishmael.\n");
+    Files.writeString(in.resolve("empty.txt"), "");
+    Files.write(in.resolve("latin1.txt"), "caf\u00e9 au lait".getBytes(StandardCharsets.ISO_8859_1));
+    Files.writeString(in.resolve("blank.txt"), " \n\t\n");
+    Files.writeString(
+        in.resolve("books.jsonl"),
+        String.join(
+            "\n",
+            "{\"id\": \"emma\", \"title\": \"Emma\", \"text\": \"Emma Woodhouse, handsome.\"}",
+            "{\"id\": \"broken\", \"text\": ",
+            "{\"title\": \"No id\", \"text\": \"orphan\"}",
+            "{\"id\": \"moby\", \"text\": \"a second moby\"}",
+            "{\"id\": 42, \"text\": \"numeric id\"}"));
+    StructType parquetSchema =
+        new StructType().add("doc_id", DataTypes.StringType).add("text", DataTypes.StringType);
+    spark
+        .createDataFrame(List.of(RowFactory.create("walden", "I went to the woods.")), parquetSchema)
+        .coalesce(1)
+        .write()
+        .parquet(dir.resolve("pq").toString());
+    Path part =
+        Files.list(dir.resolve("pq")).filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    Files.copy(part, in.resolve("walden.parquet"));
+    Files.write(in.resolve("corrupt.parquet"), "PAR1 this is not really parquet".getBytes());
+    Files.writeString(in.resolve("notes.md"), "# not an input");
+
+    DocumentIngest.Result result = DocumentIngest.read(spark, in.toString());
+
+    Map<String, Row> docs =
+        result.documents().collectAsList().stream().collect(Collectors.toMap(r -> r.getString(0), r -> r));
+    assertEquals(List.of("42", "emma", "moby", "walden"), docs.keySet().stream().sorted().toList());
+    // moby is in books.jsonl and moby.txt: the first source in path order is kept
+    assertTrue(docs.get("moby").<String>getAs("source").endsWith("/books.jsonl"));
+    assertEquals("a second moby", docs.get("moby").getAs("text"));
+    assertEquals("Emma Woodhouse, handsome.", docs.get("emma").getAs("text"));
+    assertEquals(25L, (long) docs.get("emma").getAs("n_chars"));
+    assertEquals("I went to the woods.", docs.get("walden").getAs("text"));
+    assertEquals(Tables.DOCUMENTS, result.documents().schema());
+
+    List<String> errors =
+        result.errors().collectAsList().stream()
+            .map(r -> name(r.getString(1)) + "|" + r.getString(0) + "|" + r.getString(3))
+            .sorted()
+            .toList();
+    assertEquals(Tables.ERRORS, result.errors().schema());
+    assertEquals(8, errors.size(), errors.toString());
+    assertContains(errors, "empty.txt|empty|empty file");
+    assertContains(errors, "latin1.txt|latin1|not valid UTF-8");
+    assertContains(errors, "blank.txt|blank|empty document (only whitespace)");
+    assertContains(errors, "books.jsonl|null|malformed JSON line: {\"id\": \"broken\"");
+    assertContains(errors, "books.jsonl|null|missing id");
+    assertContains(errors, "moby.txt|moby|duplicate doc_id; kept the copy from file:");
+    assertTrue(errors.stream().anyMatch(e -> e.startsWith("moby.txt") && e.endsWith("/books.jsonl")));
+    assertContains(errors, "corrupt.parquet|null|corrupt Parquet file");
+    assertContains(errors, "notes.md|null|unsupported file type");
+  }
+
+  @Test
+  void aMissingInputPathFailsAtOnceNamingThePath(@TempDir Path dir) {
+    String missing = dir.resolve("nowhere").toString();
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> DocumentIngest.read(spark, missing));
+    assertEquals("input path does not exist: " + missing, e.getMessage());
+  }
+
+  private static String name(String path) {
+    return path == null ? "null" : path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  private static void assertContains(List<String> errors, String prefix) {
+    assertTrue(errors.stream().anyMatch(e -> e.startsWith(prefix)), prefix + " not in " + errors);
+  }
+}
