@@ -49,7 +49,7 @@ public final class Tables {
           field("seg_idx", IntegerType, false),
           field("n_segments", IntegerType, false),
           field("token_start", LongType, false),
-          field("tokens", createArrayType(IntegerType, false), false));
+          field("tokens", createArrayType(IntegerType), false));
 
   /**
    * What reading each segment gave. n_predicted: tokens scored (all but a document's first);

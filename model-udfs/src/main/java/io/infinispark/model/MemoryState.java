@@ -64,6 +64,22 @@ public final class MemoryState implements AutoCloseable {
     }
   }
 
+  /**
+   * Keeps only the given lanes, in that order (lane i of the result is lane {@code lanes[i]} now):
+   * finished documents stop costing compute.
+   */
+  public void keepLanes(int[] lanes) {
+    try (NDManager scope = manager.newSubManager()) {
+      NDIndex index = new NDIndex("{}", scope.create(lanes));
+      for (int i = 0; i < layers.length; i++) {
+        LayerMemory previous = layers[i];
+        layers[i] = new LayerMemory(previous.memory().get(index), previous.norm().get(index));
+        previous.memory().close();
+        previous.norm().close();
+      }
+    }
+  }
+
   /** Shapes of M and z for every layer, in order. */
   public List<Shape> shapes() {
     List<Shape> shapes = new ArrayList<>();

@@ -33,7 +33,7 @@ public final class Recurrence implements AutoCloseable {
 
   /** A document being read in one row of the batch. */
   private static final class Lane {
-    final int index;
+    int index;
     final int nSegments;
     int nextSegment;
     float[] lastLogProbs; // log p(· | everything so far) at the previous segment's last position
@@ -95,7 +95,7 @@ public final class Recurrence implements AutoCloseable {
   private List<SegmentScore> step(List<SegmentInput> rows) {
     long started = System.nanoTime();
     if (rows.get(0).batchId() != batchId) {
-      startBatch(rows.get(0).batchId());
+      startBatch(rows.get(0).batchId(), rows.size());
     }
     List<SegmentScore> scores = new ArrayList<>();
     List<SegmentInput> admitted = new ArrayList<>();
@@ -116,16 +116,43 @@ public final class Recurrence implements AutoCloseable {
     if (!admitted.isEmpty()) {
       readSegments(admitted, admittedLanes, scores, started);
     }
+    dropFinishedLanes();
     return scores;
   }
 
-  private void startBatch(long id) {
+  /** A batch's documents all start at segment 0, so its first step says how many lanes it needs. */
+  private void startBatch(long id, int documents) {
+    if (documents > lanes) {
+      throw new IllegalStateException("batch " + id + " holds " + documents + " documents; lanes: " + lanes);
+    }
     batchId = id;
     byDoc.clear();
     if (state != null) {
       state.close();
     }
-    state = model.newState(base, lanes);
+    state = model.newState(base, documents);
+  }
+
+  /** Compacts the state to the documents still being read, renumbering their lanes. */
+  private void dropFinishedLanes() {
+    List<Lane> active = new ArrayList<>();
+    for (Lane lane : byDoc.values()) {
+      if (lane.nextSegment >= 0 && lane.nextSegment < lane.nSegments) {
+        active.add(lane);
+      }
+    }
+    if (active.size() == state.batchSize()) {
+      return;
+    }
+    active.sort(java.util.Comparator.comparingInt(l -> l.index));
+    int[] keep = active.stream().mapToInt(l -> l.index).toArray();
+    if (keep.length > 0) {
+      state.keepLanes(keep);
+    }
+    byDoc.values().forEach(lane -> lane.index = -1);
+    for (int i = 0; i < active.size(); i++) {
+      active.get(i).index = i;
+    }
   }
 
   private static Lane drop(Lane lane) {
@@ -150,6 +177,9 @@ public final class Recurrence implements AutoCloseable {
     if (lane.nextSegment < 0) {
       return DROPPED;
     }
+    if (lane.nextSegment >= lane.nSegments) {
+      return "segment " + row.segIdx() + " is beyond the document's " + lane.nSegments + " segments";
+    }
     if (lane.nextSegment != row.segIdx()) {
       return "expected segment " + lane.nextSegment + " but got " + row.segIdx();
     }
@@ -170,9 +200,10 @@ public final class Recurrence implements AutoCloseable {
   private void readSegments(
       List<SegmentInput> rows, List<Lane> rowLanes, List<SegmentScore> scores, long started) {
     int t = rows.stream().mapToInt(r -> r.tokens().length).max().orElseThrow();
-    int[] ids = new int[lanes * t];
-    float[] keep = new float[lanes * t];
-    long[] targets = new long[lanes * t];
+    int b = state.batchSize();
+    int[] ids = new int[b * t];
+    float[] keep = new float[b * t];
+    long[] targets = new long[b * t];
     for (int i = 0; i < rows.size(); i++) {
       int[] tokens = rows.get(i).tokens();
       int offset = rowLanes.get(i).index * t;
@@ -184,10 +215,9 @@ public final class Recurrence implements AutoCloseable {
     }
     try (NDManager scope = base.newSubManager()) {
       NDArray logits =
-          model.step(scope.create(ids, new Shape(lanes, t)), scope.create(keep, new Shape(lanes, t)), state);
-      NDArray logProbs = logits.logSoftmax(-1); // (lanes, T, V)
-      float[] picked =
-          logProbs.gather(scope.create(targets, new Shape(lanes, t, 1)), -1).toFloatArray();
+          model.step(scope.create(ids, new Shape(b, t)), scope.create(keep, new Shape(b, t)), state);
+      NDArray logProbs = logits.logSoftmax(-1); // (B, T, V)
+      float[] picked = logProbs.gather(scope.create(targets, new Shape(b, t, 1)), -1).toFloatArray();
       long millis = (System.nanoTime() - started) / 1_000_000;
       for (int i = 0; i < rows.size(); i++) {
         scores.add(score(rows.get(i), rowLanes.get(i), picked, logProbs, t, millis));
@@ -215,7 +245,8 @@ public final class Recurrence implements AutoCloseable {
     }
     boolean more = lane.nextSegment < lane.nSegments;
     lane.lastLogProbs = more ? logProbs.get(lane.index, tokens.length - 1).toFloatArray() : null;
-    return new SegmentScore(row.docId(), row.segIdx(), tokens.length, predicted, nll, millis, null);
+    return new SegmentScore(
+        row.docId(), row.segIdx(), tokens.length, predicted, nll, millis, !more, null);
   }
 
   @Override

@@ -8,12 +8,20 @@ package io.infinispark.model;
  *     later segment is scored from the previous segment's last position)
  * @param nllSum sum of −log p(token) over the scored tokens, in nats
  * @param millis wall time of the (batched) step that read this segment
+ * @param lastOfDocument whether this was the document's final segment
  * @param error null, or why this document stopped being read at this segment
  */
 public record SegmentScore(
-    String docId, int segIdx, int nTokens, int nPredicted, double nllSum, long millis, String error) {
+    String docId,
+    int segIdx,
+    int nTokens,
+    int nPredicted,
+    double nllSum,
+    long millis,
+    boolean lastOfDocument,
+    String error) {
 
   static SegmentScore failed(String docId, int segIdx, String error) {
-    return new SegmentScore(docId, segIdx, 0, 0, Double.NaN, 0, error);
+    return new SegmentScore(docId, segIdx, 0, 0, Double.NaN, 0, true, error);
   }
 }

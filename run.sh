@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Infini-Spark launcher. `./run.sh` runs the main job on the bundled sample corpus in embedded Spark;
+# `./run.sh --help` lists every option and subcommand. Builds whatever is missing or stale first.
+set -euo pipefail
+
+home=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+jar="$home/spark-jobs/target/spark-jobs-0.1.0-SNAPSHOT.jar"
+classpath_file="$home/spark-jobs/target/classpath.txt"
+
+needs_build() {
+  [[ ! -f "$jar" || ! -f "$classpath_file" ]] && return 0
+  [[ -n "$(find "$home/pom.xml" "$home"/*/pom.xml "$home"/*/src/main "$home/conf" -newer "$jar" -print -quit 2>/dev/null)" ]]
+}
+
+if needs_build; then
+  echo "building (first run, or sources changed) …" >&2
+  mvn -q -f "$home/pom.xml" -DskipTests package dependency:build-classpath \
+    -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
+  touch "$jar"
+fi
+
+jvm_options=$(sed -n 's/^spark\.jvm\.options=//p' "$home/conf/jvm.properties")
+# shellcheck disable=SC2086
+exec java ${JAVA_OPTS:--Xmx${INFINI_SPARK_DRIVER_MEMORY:-8g}} $jvm_options \
+  -Dlog4j2.configurationFile="$home/conf/log4j2.properties" \
+  -Dinfinispark.home="$home" \
+  -cp "$jar:$(cat "$classpath_file")" io.infinispark.jobs.Main "$@"

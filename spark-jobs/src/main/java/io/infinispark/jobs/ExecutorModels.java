@@ -1,0 +1,41 @@
+package io.infinispark.jobs;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import io.infinispark.model.Checkpoint;
+import io.infinispark.model.InfiniTransformer;
+import io.infinispark.model.ModelWeights;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The models loaded in this JVM, one per (weights, device, dtype): every task and every document an
+ * executor runs shares them, and a GPU holds one copy of the weights however many tasks use it.
+ * Loaded models are immutable and thread-safe for inference; they live as long as the JVM.
+ */
+final class ExecutorModels {
+  private static final ConcurrentHashMap<String, InfiniTransformer> LOADED = new ConcurrentHashMap<>();
+  private static final AtomicInteger LOADS = new AtomicInteger();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> LOADED.values().forEach(InfiniTransformer::close)));
+  }
+
+  private ExecutorModels() {}
+
+  static InfiniTransformer get(ModelWeights weights, Device device, DataType dtype) {
+    String key =
+        Checkpoint.configHash(weights.config()) + "|" + weights.provenance() + "|" + device + "|" + dtype;
+    return LOADED.computeIfAbsent(
+        key,
+        k -> {
+          LOADS.incrementAndGet();
+          return InfiniTransformer.load(weights, device, dtype);
+        });
+  }
+
+  /** How many times weights were turned into device arrays in this JVM. */
+  static int loads() {
+    return LOADS.get();
+  }
+}

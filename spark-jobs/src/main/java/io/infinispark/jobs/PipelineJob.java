@@ -1,0 +1,178 @@
+package io.infinispark.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import io.infinispark.data.DocumentIngest;
+import io.infinispark.data.Tables;
+import io.infinispark.model.ModelWeights;
+import io.infinispark.tokenizer.BpeTokenizer;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The main job: ingest → shard → recur → metrics, each stage writing its Parquet table into the
+ * run directory before the next reads it back, so a failure never loses what earlier stages wrote.
+ *
+ * <pre>
+ *   RUN_DIR/documents        Tables.DOCUMENTS
+ *   RUN_DIR/segments         Tables.SEGMENTS
+ *   RUN_DIR/segment_metrics  Tables.SEGMENT_METRICS
+ *   RUN_DIR/doc_metrics      Tables.DOC_METRICS
+ *   RUN_DIR/errors           Tables.ERRORS (every stage appends)
+ *   RUN_DIR/manifest.json
+ * </pre>
+ */
+public final class PipelineJob {
+
+  /** What a finished run produced: the per-document metrics and how many documents failed. */
+  public record Result(String runDir, List<Row> docMetrics, long errors, long tokens, long wallMillis) {}
+
+  private PipelineJob() {}
+
+  public static Result run(SparkSession spark, PipelineConfig config, ModelBundle model, Progress progress) {
+    long started = System.currentTimeMillis();
+    String runId = config.runDir().substring(config.runDir().lastIndexOf('/') + 1);
+    RunManifest manifest = new RunManifest(runId, config, model, spark);
+    try {
+      Result result = stages(spark, config, model, progress, manifest, started);
+      manifest.finish("succeeded", null);
+      return result;
+    } catch (Exception e) { // Spark's task failures arrive as (checked) SparkException
+      manifest.finish("failed", String.valueOf(e.getMessage()));
+      throw e;
+    }
+  }
+
+  private static Result stages(
+      SparkSession spark,
+      PipelineConfig config,
+      ModelBundle model,
+      Progress progress,
+      RunManifest manifest,
+      long started) {
+    String dir = config.runDir();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+
+    timed(manifest, progress, "ingest", () -> {
+      DocumentIngest.Result ingested = DocumentIngest.read(spark, config.input());
+      ingested.documents().write().parquet(dir + "/documents");
+      appendErrors(ingested.errors(), dir);
+      return Map.<String, Object>of("documents", spark.read().parquet(dir + "/documents").count());
+    });
+
+    Broadcast<BpeTokenizer> tokenizer = jsc.broadcast(model.tokenizer());
+    timed(manifest, progress, "shard", () -> {
+      Dataset<Row> documents = spark.read().parquet(dir + "/documents");
+      Dataset<Row> staged =
+          ShardStage.run(documents, tokenizer, model.weights().config().segmentLength())
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      staged.filter(col("error").isNull()).select(columns(Tables.SEGMENTS)).write().parquet(dir + "/segments");
+      appendErrors(stageErrors(staged, "shard"), dir);
+      staged.unpersist();
+      return Map.<String, Object>of("segments", spark.read().parquet(dir + "/segments").count());
+    });
+
+    Dataset<Row> segments = spark.read().parquet(dir + "/segments");
+    Row totals = segments.agg(count(lit(1)), sum(col("n_segments").equalTo(col("seg_idx").plus(1)).cast("int")),
+        sum(org.apache.spark.sql.functions.size(col("tokens")))).first();
+    long totalTokens = totals.isNullAt(2) ? 0 : totals.getLong(2);
+    Broadcast<ModelWeights> weights = jsc.broadcast(model.weights());
+    RecurStage.Counters counters = progress.startRecur(totals.getLong(0), totals.isNullAt(1) ? 0 : totals.getLong(1), totalTokens);
+    timed(manifest, progress, "recur", () -> {
+      Dataset<Row> scores =
+          RecurStage.run(segments, weights, config.recur(), counters).persist(StorageLevel.MEMORY_AND_DISK());
+      scores.filter(col("error").isNull()).select(columns(Tables.SEGMENT_METRICS)).write().parquet(dir + "/segment_metrics");
+      appendErrors(stageErrors(scores, "recur"), dir);
+      scores.unpersist();
+      return Map.<String, Object>of(
+          "segments_read", counters.segments().value(), "tokens_read", counters.tokens().value());
+    });
+    progress.endRecur();
+
+    timed(manifest, progress, "metrics", () -> {
+      Dataset<Row> perDoc = docMetrics(spark, dir);
+      perDoc.filter(col("complete")).select(columns(Tables.DOC_METRICS)).write().parquet(dir + "/doc_metrics");
+      appendErrors(
+          perDoc.filter(functions.not(col("complete")))
+              .select(col("doc_id"), lit(null).cast("string").as("source"), lit("recur").as("stage"),
+                  org.apache.spark.sql.functions.concat(lit("read "), col("read").cast("string"),
+                      lit(" of "), col("n_segments").cast("string"), lit(" segments")).as("reason")),
+          dir);
+      return Map.<String, Object>of("documents", spark.read().parquet(dir + "/doc_metrics").count());
+    });
+
+    List<Row> docMetrics = spark.read().parquet(dir + "/doc_metrics").orderBy("doc_id").collectAsList();
+    long errors = spark.read().parquet(dir + "/errors").count();
+    return new Result(dir, docMetrics, errors, totalTokens, System.currentTimeMillis() - started);
+  }
+
+  /**
+   * Sums each document's segment metrics; {@code complete} is false when a document that did not
+   * fail outright still lacks segments (then it gets an error instead of a perplexity).
+   */
+  static Dataset<Row> docMetrics(SparkSession spark, String dir) {
+    Dataset<Row> expected =
+        spark.read().parquet(dir + "/segments").filter(col("seg_idx").equalTo(0)).select("doc_id", "n_segments");
+    Dataset<Row> failed =
+        spark.read().parquet(dir + "/errors").filter(col("stage").equalTo("recur")).select("doc_id").distinct();
+    Dataset<Row> sums = spark.read()
+        .parquet(dir + "/segment_metrics")
+        .groupBy("doc_id")
+        .agg(
+            sum("n_tokens").as("n_tokens"),
+            count(lit(1)).as("read"),
+            sum("n_predicted").as("n_predicted"),
+            sum("nll_sum").as("nll_sum"),
+            sum("millis").as("millis"))
+        .join(expected, "doc_id");
+    return sums.join(failed, sums.col("doc_id").equalTo(failed.col("doc_id")), "left_anti")
+        .withColumn("complete", col("read").equalTo(col("n_segments")))
+        .withColumn("perplexity", exp(col("nll_sum").divide(col("n_predicted"))))
+        .withColumn(
+            "tokens_per_second",
+            col("n_tokens").divide(greatest(col("millis"), lit(1)).divide(1000.0)));
+  }
+
+  /** One error row per document from a staged table's error column. */
+  private static Dataset<Row> stageErrors(Dataset<Row> staged, String stage) {
+    return staged
+        .filter(col("error").isNotNull())
+        .groupBy("doc_id")
+        .agg(first("error").as("reason"))
+        .select(col("doc_id"), lit(null).cast("string").as("source"), lit(stage).as("stage"), col("reason"));
+  }
+
+  private static void appendErrors(Dataset<Row> errors, String dir) {
+    errors.select(columns(Tables.ERRORS)).write().mode(SaveMode.Append).parquet(dir + "/errors");
+  }
+
+  private static void timed(
+      RunManifest manifest, Progress progress, String stage, Supplier<Map<String, Object>> work) {
+    progress.stage(stage);
+    long started = System.currentTimeMillis();
+    Map<String, Object> counts = work.get();
+    long millis = System.currentTimeMillis() - started;
+    manifest.stage(stage, millis, counts);
+    progress.stageDone(stage, millis, counts);
+  }
+
+  private static Column[] columns(org.apache.spark.sql.types.StructType schema) {
+    return java.util.Arrays.stream(schema.fieldNames()).map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+  }
+}

@@ -1,0 +1,159 @@
+package io.infinispark.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.infinispark.data.SparkSessions;
+import io.infinispark.data.Tables;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole pipeline on real files through real Spark, with a tiny model. */
+class PipelineJobTest {
+  @TempDir static Path dir;
+  private static SparkSession spark;
+  private static ModelBundle model;
+  private static Path input;
+  private static String devil;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    spark = SparkSessions.forTests();
+    Path sample = Path.of("../datasets/sample");
+    devil = Files.readString(sample.resolve("devils-dictionary.txt"));
+    String jargon = Files.readString(sample.resolve("jargon-file.txt"));
+    model = ModelBundle.load(TinyModel.write(dir.resolve("model"), List.of(devil.substring(0, 60_000))));
+    input = Files.createDirectories(dir.resolve("input"));
+    Files.writeString(input.resolve("devil.txt"), devil.substring(0, 9_000));
+    Files.writeString(input.resolve("jargon.txt"), jargon.substring(0, 5_000));
+    Files.writeString(input.resolve("tiny.txt"), "Abasement.");
+    Files.writeString(input.resolve("one-token.txt"), "a");
+    Files.write(input.resolve("latin1.txt"), "na\u00efve".getBytes(StandardCharsets.ISO_8859_1));
+    Files.writeString(
+        input.resolve("more.jsonl"),
+        "{\"id\": \"bible\", \"title\": \"Genesis\", \"text\": "
+            + new ObjectMapper().writeValueAsString(
+                Files.readString(sample.resolve("king-james-bible.txt")).substring(0, 7_000))
+            + "}\n{\"id\": \"devil\", \"text\": \"a duplicate id\"}\n");
+  }
+
+  @AfterAll
+  static void tearDown() {
+    spark.stop();
+  }
+
+  private PipelineJob.Result run(String name, RecurOptions options) {
+    PipelineConfig config = new PipelineConfig(input.toString(), dir.resolve(name).toString(), options);
+    Progress quiet = new Progress(spark, new PrintStream(PrintStream.nullOutputStream()), false, 1);
+    return PipelineJob.run(spark, config, model, quiet);
+  }
+
+  @Test
+  void writesEveryTableWithItsSchemaAndOneDocMetricsRowPerValidDocument() throws IOException {
+    int loadsBefore = ExecutorModels.loads();
+    PipelineJob.Result result = run("full", new RecurOptions(2, 0, DevicePolicy.CPU, "float32"));
+    String runDir = result.runDir();
+
+    assertSchema(Tables.DOCUMENTS, runDir + "/documents");
+    assertSchema(Tables.SEGMENTS, runDir + "/segments");
+    assertSchema(Tables.SEGMENT_METRICS, runDir + "/segment_metrics");
+    assertSchema(Tables.DOC_METRICS, runDir + "/doc_metrics");
+    assertSchema(Tables.ERRORS, runDir + "/errors");
+
+    Map<String, Row> docs =
+        result.docMetrics().stream().collect(Collectors.toMap(r -> r.getString(0), r -> r));
+    assertEquals(List.of("bible", "devil", "jargon", "tiny"), docs.keySet().stream().sorted().toList());
+    for (Row doc : docs.values()) {
+      double perplexity = doc.getAs("perplexity");
+      long tokens = doc.getAs("n_tokens");
+      int segments = doc.getAs("n_segments");
+      assertEquals((tokens + TinyModel.SEGMENT - 1) / TinyModel.SEGMENT, segments);
+      assertEquals(tokens - 1, (long) doc.getAs("n_predicted"));
+      assertTrue(perplexity > 1 && perplexity < 5 * TinyModel.VOCAB, "perplexity " + perplexity);
+    }
+    // the tokens of a document, as segments, decode back to its text
+    List<Row> devilSegments =
+        spark.read().parquet(runDir + "/segments").filter("doc_id = 'devil'").orderBy("seg_idx").collectAsList();
+    StringBuilder text = new StringBuilder();
+    for (Row segment : devilSegments) {
+      List<Integer> tokens = segment.getList(4);
+      text.append(model.tokenizer().decode(tokens.stream().mapToInt(Integer::intValue).toArray()));
+    }
+    assertEquals(devil.substring(0, 9_000), text.toString());
+
+    List<String> errors =
+        spark.read().parquet(runDir + "/errors").collectAsList().stream()
+            .map(r -> r.getString(0) + "|" + r.getString(2) + "|" + r.getString(3))
+            .sorted()
+            .toList();
+    assertEquals(3, errors.size(), errors.toString());
+    assertTrue(errors.get(0).startsWith("devil|ingest|duplicate doc_id"), errors.toString());
+    assertTrue(errors.get(1).startsWith("latin1|ingest|not valid UTF-8"), errors.toString());
+    assertTrue(errors.get(2).startsWith("one-token|shard|too short: 1 token(s)"), errors.toString());
+
+    JsonNode manifest = new ObjectMapper().readTree(Path.of(runDir, "manifest.json").toFile());
+    assertEquals("succeeded", manifest.path("status").asText());
+    assertEquals(false, manifest.path("model").path("random_init").asBoolean());
+    assertTrue(manifest.path("model").path("provenance").asText().startsWith("checkpoint "));
+    for (String stage : List.of("ingest", "shard", "recur", "metrics")) {
+      assertTrue(manifest.path("stages").path(stage).path("millis").isNumber(), stage);
+    }
+    assertTrue(ExecutorModels.loads() - loadsBefore <= 1, "weights were loaded more than once");
+  }
+
+  @Test
+  void recurGivesIdenticalNumbersWithOneTwoAndSevenPartitions() {
+    RecurOptions options = new RecurOptions(2, 1, DevicePolicy.CPU, "float32");
+    List<Row> one = segmentMetrics(run("p1", options));
+    List<Row> two = segmentMetrics(run("p2", options.withPartitions(2)));
+    List<Row> seven = segmentMetrics(run("p7", options.withPartitions(7)));
+    assertTrue(one.size() > 20, "too few segments to mean anything: " + one.size());
+    assertEquals(one, two);
+    assertEquals(one, seven);
+  }
+
+  @Test
+  void aFailingRecurStageKeepsWhatEarlierStagesWroteAndMarksTheRunFailed() throws IOException {
+    // no GPU here: a run that insists on one fails inside the recur tasks
+    RecurOptions gpuOnly = new RecurOptions(2, 0, DevicePolicy.GPU, "float32");
+    assertThrows(Exception.class, () -> run("failed", gpuOnly));
+    String runDir = dir.resolve("failed").toString();
+    assertEquals(5, spark.read().parquet(runDir + "/documents").count()); // one-token fails at shard
+    assertTrue(spark.read().parquet(runDir + "/segments").count() > 20);
+    JsonNode manifest = new ObjectMapper().readTree(Path.of(runDir, "manifest.json").toFile());
+    assertEquals("failed", manifest.path("status").asText());
+    assertTrue(manifest.path("error").asText().contains("Spark gave this task no GPU"), manifest.toString());
+  }
+
+  /** (doc, segment, nll, predicted) of every segment, without the timing column. */
+  private List<Row> segmentMetrics(PipelineJob.Result result) {
+    return spark.read().parquet(result.runDir() + "/segment_metrics")
+        .select("doc_id", "seg_idx", "n_tokens", "n_predicted", "nll_sum")
+        .orderBy("doc_id", "seg_idx")
+        .collectAsList();
+  }
+
+  private void assertSchema(StructType expected, String path) {
+    StructType actual = spark.read().parquet(path).schema();
+    assertEquals(List.of(expected.fieldNames()), List.of(actual.fieldNames()), path);
+    for (int i = 0; i < expected.fields().length; i++) {
+      assertEquals(expected.fields()[i].dataType(), actual.fields()[i].dataType(), path + " " + expected.fields()[i].name());
+    }
+  }
+}
