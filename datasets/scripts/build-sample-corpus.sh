@@ -23,5 +23,5 @@ zcat root/usr/share/doc/jargon-text/jargon.txt.gz > "$out/jargon-file.txt"
     ver=$(dpkg-deb -f "$(ls "$pkg"_*.deb)" Version)
     echo "$name	$pkg	$ver	$(sha256sum "$out/$name" | cut -d' ' -f1)"
   done
-} > "$out/SOURCES.tsv"
+} > "$out/../sample-sources.tsv"
 ls -la "$out"

@@ -95,6 +95,15 @@ class DocumentIngestTest {
   }
 
   @Test
+  void theBundledSampleCorpusIsThreeCleanBooks() {
+    DocumentIngest.Result result = DocumentIngest.read(spark, "sample");
+    assertEquals(0, result.errors().count(), "the default run should report no errors");
+    List<String> ids =
+        result.documents().select("doc_id").collectAsList().stream().map(r -> r.getString(0)).sorted().toList();
+    assertEquals(List.of("devils-dictionary", "jargon-file", "king-james-bible"), ids);
+  }
+
+  @Test
   void aMissingInputPathFailsAtOnceNamingThePath(@TempDir Path dir) {
     String missing = dir.resolve("nowhere").toString();
     IllegalArgumentException e =

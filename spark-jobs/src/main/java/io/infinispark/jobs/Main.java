@@ -43,8 +43,8 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--run-id", description = "Name of the run directory (default: date-time and a random suffix)")
   String runId;
 
-  @Option(names = "--lanes", defaultValue = "4",
-      description = "Documents read side by side in one batched step (default: ${DEFAULT-VALUE}; 32-64 on a GPU)")
+  @Option(names = "--lanes", defaultValue = "0",
+      description = "Documents read side by side in one batched step; 0 = auto: 64 when tasks get GPUs, else 1 (default: ${DEFAULT-VALUE})")
   int lanes;
 
   @Option(names = "--partitions", defaultValue = "0",

@@ -50,6 +50,9 @@ public final class RecurStage {
       Broadcast<ModelWeights> weights,
       RecurOptions options,
       Counters counters) {
+    var conf = segments.sparkSession().sparkContext().getConf();
+    int lanes = options.resolveLanes(conf.getDouble("spark.task.resource.gpu.amount", 0) > 0);
+    RecurOptions resolved = options.withLanes(lanes);
     Dataset<Row> batches =
         segments
             .filter(col("seg_idx").equalTo(0))
@@ -60,7 +63,7 @@ public final class RecurStage {
                         row_number()
                             .over(Window.orderBy(col("n_segments").desc(), col("doc_id")))
                             .minus(1)
-                            .divide(options.lanes()))
+                            .divide(lanes))
                     .cast(DataTypes.LongType))
             .select("doc_id", "batch_id");
     int partitions = options.partitions();
@@ -74,7 +77,7 @@ public final class RecurStage {
         .repartitionByRange(partitions, col("batch_id"))
         .sortWithinPartitions("batch_id", "seg_idx", "doc_id")
         .select("doc_id", "seg_idx", "n_segments", "tokens", "batch_id")
-        .mapPartitions(new ReadInOrder(weights, options, counters), Encoders.row(STAGED));
+        .mapPartitions(new ReadInOrder(weights, resolved, counters), Encoders.row(STAGED));
   }
 
   private record ReadInOrder(Broadcast<ModelWeights> weights, RecurOptions options, Counters counters)

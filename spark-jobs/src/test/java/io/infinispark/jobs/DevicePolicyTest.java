@@ -42,4 +42,13 @@ class DevicePolicyTest {
     assertEquals("unknown device 'tpu': use auto, cpu or gpu", bad.getMessage());
     assertEquals(DevicePolicy.GPU, DevicePolicy.parse("GPU"));
   }
+
+  @Test
+  void autoLanesAreSixtyFourOnGpuTasksAndOneOtherwiseUnlessSet() {
+    RecurOptions auto = RecurOptions.defaults();
+    assertEquals(RecurOptions.GPU_LANES, auto.resolveLanes(true));
+    assertEquals(1, auto.resolveLanes(false));
+    assertEquals(1, new RecurOptions(0, 0, DevicePolicy.CPU, "float32").resolveLanes(true));
+    assertEquals(8, auto.withLanes(8).resolveLanes(true));
+  }
 }

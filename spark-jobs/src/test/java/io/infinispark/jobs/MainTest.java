@@ -54,9 +54,9 @@ class MainTest {
   @Test
   void badOptionValuesAreRejectedWithTheirName(@TempDir Path dir) throws Exception {
     Path model = TinyModel.write(dir.resolve("m"), java.util.List.of("some text for the tokenizer"));
-    Captured lanes = execute("--model", model.toString(), "--lanes", "0");
+    Captured lanes = execute("--model", model.toString(), "--lanes", "-1");
     assertEquals(2, lanes.code);
-    assertTrue(lanes.err.toString().contains("lanes must be at least 1, got 0"), lanes.err.toString());
+    assertTrue(lanes.err.toString().contains("lanes must be 0 (auto) or more, got -1"), lanes.err.toString());
     Captured dtype = execute("--model", model.toString(), "--dtype", "int8");
     assertTrue(dtype.err.toString().contains("unknown dtype 'int8'"), dtype.err.toString());
     Files.writeString(dir.resolve("bad.conf"), "spark.master\n");
