@@ -4,6 +4,22 @@
 set -euo pipefail
 
 home=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+jvm_options=$(sed -n 's/^spark\.jvm\.options=//p' "$home/conf/jvm.properties")
+
+# `./run.sh jmh [JMH options]`: JMH benchmark of one segment step (model-udfs test sources)
+if [[ "${1:-}" == "jmh" ]]; then
+  shift
+  mvn -q -f "$home/pom.xml" -pl model-udfs -am -DskipTests test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >&2
+  cd "$home/model-udfs"
+  exec java -Dai.djl.offline=true -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
+    org.openjdk.jmh.Main SegmentStepBenchmark "$@"
+fi
+
+# embedded Spark binds to loopback; on a cluster the driver must be reachable
+if [[ " $* " != *" --master"* ]]; then
+  export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
+fi
 jar="$home/spark-jobs/target/spark-jobs-0.1.0-SNAPSHOT.jar"
 classpath_file="$home/spark-jobs/target/classpath.txt"
 
@@ -19,7 +35,6 @@ if needs_build; then
   touch "$jar"
 fi
 
-jvm_options=$(sed -n 's/^spark\.jvm\.options=//p' "$home/conf/jvm.properties")
 # shellcheck disable=SC2086
 exec java ${JAVA_OPTS:--Xmx${INFINI_SPARK_DRIVER_MEMORY:-8g}} $jvm_options \
   -Dlog4j2.configurationFile="$home/conf/log4j2.properties" \

@@ -27,7 +27,13 @@ public final class Checkpoint {
 
   private Checkpoint() {}
 
+  /** Our own model directories, and HuggingFace Llama-architecture ones ({@link LlamaCheckpoint}). */
   public static ModelWeights load(Path dir) throws IOException {
+    Path configFile = dir.resolve(CONFIG);
+    if (Files.isRegularFile(configFile)
+        && LlamaCheckpoint.MODEL_TYPE.equals(JSON.readTree(configFile.toFile()).path("model_type").asText())) {
+      return LlamaCheckpoint.load(dir);
+    }
     ModelConfig config = readConfig(dir);
     Path weights = dir.resolve(WEIGHTS);
     if (!Files.exists(weights)) {
@@ -57,7 +63,8 @@ public final class Checkpoint {
     JsonNode c = JSON.readTree(file.toFile());
     String type = c.path("model_type").asText();
     if (!MODEL_TYPE.equals(type)) {
-      throw new IOException(file + ": model_type is '" + type + "', expected " + MODEL_TYPE);
+      throw new IOException(
+          file + ": model_type is '" + type + "', expected " + MODEL_TYPE + " or " + LlamaCheckpoint.MODEL_TYPE);
     }
     try {
       return new ModelConfig(

@@ -141,9 +141,16 @@ public final class InfiniTransformer implements AutoCloseable {
     NDArray x = embedding.get(scope, new NDIndex("{}", tokens)); // (B, T, D)
     List<LayerMemory> next = new ArrayList<>();
     for (int i = 0; i < blocks.size(); i++) {
-      InfiniAttention.Output out = blocks.get(i).forward(x, keepMask, memory.get(i));
-      x = out.out();
-      next.add(out.memory());
+      // a layer's intermediates (attention scores above all) die with the layer, not the step
+      try (NDManager layerScope = scope.newSubManager()) {
+        x.tempAttach(layerScope);
+        InfiniAttention.Output out = blocks.get(i).forward(x, keepMask, memory.get(i));
+        out.out().attach(scope);
+        out.memory().memory().attach(scope);
+        out.memory().norm().attach(scope);
+        x = out.out();
+        next.add(out.memory());
+      }
     }
     NDArray h = DecoderBlock.rmsNorm(x, finalNorm, config.normEps());
     return new StepOutput(h.matMul(outputT).toType(DataType.FLOAT32, false), next);

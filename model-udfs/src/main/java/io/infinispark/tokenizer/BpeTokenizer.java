@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Java, deterministic and lossless: {@code decode(encode(s)).equals(s)} for every string.
  * Thread-safe; one instance serves every task of an executor.
  */
-public final class BpeTokenizer implements Serializable {
+public final class BpeTokenizer implements TextTokenizer {
   public static final String END_OF_TEXT = "<|endoftext|>";
   private static final int CACHE_LIMIT = 200_000;
   private static final ObjectMapper JSON = new ObjectMapper();

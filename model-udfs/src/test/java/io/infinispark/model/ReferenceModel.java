@@ -11,14 +11,21 @@ final class ReferenceModel {
 
   private final ModelConfig c;
   private final ModelWeights w;
+  /** false: a plain Llama forward, with no memory and no gate at all. */
+  private final boolean withMemory;
   /** memory[layer][kvHead][r][col] and norm[layer][kvHead][r]. */
   final double[][][][] memory;
 
   final double[][][] norm;
 
   ReferenceModel(ModelWeights weights) {
+    this(weights, true);
+  }
+
+  ReferenceModel(ModelWeights weights, boolean withMemory) {
     this.c = weights.config();
     this.w = weights;
+    this.withMemory = withMemory;
     this.memory = new double[c.nLayers()][c.nKvHeads()][c.dHead()][c.dHead()];
     this.norm = new double[c.nLayers()][c.nKvHeads()][c.dHead()];
   }
@@ -83,6 +90,10 @@ final class ReferenceModel {
         double gate = 1 / (1 + Math.exp(-beta[head]));
         double[][] local = localAttention(rope(qh), rope(kh), vh);
         for (int s = 0; s < t; s++) {
+          if (!withMemory) {
+            System.arraycopy(local[s], 0, merged[s], head * d, d);
+            continue;
+          }
           double[] fromMemory = read(sigma(qh[s]), m, z);
           for (int col = 0; col < d; col++) {
             merged[s][head * d + col] = gate * fromMemory[col] + (1 - gate) * local[s][col];

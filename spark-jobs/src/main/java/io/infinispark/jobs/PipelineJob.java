@@ -11,7 +11,7 @@ import static org.apache.spark.sql.functions.sum;
 import io.infinispark.data.DocumentIngest;
 import io.infinispark.data.Tables;
 import io.infinispark.model.ModelWeights;
-import io.infinispark.tokenizer.BpeTokenizer;
+import io.infinispark.tokenizer.TextTokenizer;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -49,77 +49,116 @@ public final class PipelineJob {
     long started = System.currentTimeMillis();
     String runId = config.runDir().substring(config.runDir().lastIndexOf('/') + 1);
     RunManifest manifest = new RunManifest(runId, config, model, spark);
+    Stages stages = new Stages(spark, config, model, progress, manifest);
     try {
-      Result result = stages(spark, config, model, progress, manifest, started);
+      stages.ingest();
+      stages.shard();
+      long tokens = stages.recur();
+      stages.metrics();
       manifest.finish("succeeded", null);
-      return result;
+      String dir = config.runDir();
+      List<Row> docMetrics = spark.read().parquet(dir + "/doc_metrics").orderBy("doc_id").collectAsList();
+      long errors = spark.read().parquet(dir + "/errors").count();
+      return new Result(dir, docMetrics, errors, tokens, System.currentTimeMillis() - started);
     } catch (Exception e) { // Spark's task failures arrive as (checked) SparkException
       manifest.finish("failed", String.valueOf(e.getMessage()));
       throw e;
     }
   }
 
-  private static Result stages(
-      SparkSession spark,
-      PipelineConfig config,
-      ModelBundle model,
-      Progress progress,
-      RunManifest manifest,
-      long started) {
-    String dir = config.runDir();
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+  /** The four stages of one run; each writes its tables, then the next reads them back. */
+  private record Stages(
+      SparkSession spark, PipelineConfig config, ModelBundle model, Progress progress, RunManifest manifest) {
 
-    timed(manifest, progress, "ingest", () -> {
-      DocumentIngest.Result ingested = DocumentIngest.read(spark, config.input());
-      ingested.documents().write().parquet(dir + "/documents");
-      appendErrors(ingested.errors(), dir);
-      return Map.<String, Object>of("documents", spark.read().parquet(dir + "/documents").count());
-    });
+    private String table(String name) {
+      return config.runDir() + "/" + name;
+    }
 
-    Broadcast<BpeTokenizer> tokenizer = jsc.broadcast(model.tokenizer());
-    timed(manifest, progress, "shard", () -> {
-      Dataset<Row> documents = spark.read().parquet(dir + "/documents");
-      Dataset<Row> staged =
-          ShardStage.run(documents, tokenizer, model.weights().config().segmentLength())
-              .persist(StorageLevel.MEMORY_AND_DISK());
-      staged.filter(col("error").isNull()).select(columns(Tables.SEGMENTS)).write().parquet(dir + "/segments");
-      appendErrors(stageErrors(staged, "shard"), dir);
-      staged.unpersist();
-      return Map.<String, Object>of("segments", spark.read().parquet(dir + "/segments").count());
-    });
+    private JavaSparkContext context() {
+      return JavaSparkContext.fromSparkContext(spark.sparkContext());
+    }
 
-    Dataset<Row> segments = spark.read().parquet(dir + "/segments");
-    Row totals = segments.agg(count(lit(1)), sum(col("n_segments").equalTo(col("seg_idx").plus(1)).cast("int")),
-        sum(org.apache.spark.sql.functions.size(col("tokens")))).first();
-    long totalTokens = totals.isNullAt(2) ? 0 : totals.getLong(2);
-    Broadcast<ModelWeights> weights = jsc.broadcast(model.weights());
-    RecurStage.Counters counters = progress.startRecur(totals.getLong(0), totals.isNullAt(1) ? 0 : totals.getLong(1), totalTokens);
-    timed(manifest, progress, "recur", () -> {
-      Dataset<Row> scores =
-          RecurStage.run(segments, weights, config.recur(), counters).persist(StorageLevel.MEMORY_AND_DISK());
-      scores.filter(col("error").isNull()).select(columns(Tables.SEGMENT_METRICS)).write().parquet(dir + "/segment_metrics");
-      appendErrors(stageErrors(scores, "recur"), dir);
-      scores.unpersist();
-      return Map.<String, Object>of(
-          "segments_read", counters.segments().value(), "tokens_read", counters.tokens().value());
-    });
-    progress.endRecur();
+    void ingest() {
+      timed("ingest", () -> {
+        DocumentIngest.Result ingested = DocumentIngest.read(spark, config.input());
+        ingested.documents().write().parquet(table("documents"));
+        appendErrors(ingested.errors());
+        return Map.of("documents", spark.read().parquet(table("documents")).count());
+      });
+    }
 
-    timed(manifest, progress, "metrics", () -> {
-      Dataset<Row> perDoc = docMetrics(spark, dir);
-      perDoc.filter(col("complete")).select(columns(Tables.DOC_METRICS)).write().parquet(dir + "/doc_metrics");
-      appendErrors(
-          perDoc.filter(functions.not(col("complete")))
-              .select(col("doc_id"), lit(null).cast("string").as("source"), lit("recur").as("stage"),
-                  org.apache.spark.sql.functions.concat(lit("read "), col("read").cast("string"),
-                      lit(" of "), col("n_segments").cast("string"), lit(" segments")).as("reason")),
-          dir);
-      return Map.<String, Object>of("documents", spark.read().parquet(dir + "/doc_metrics").count());
-    });
+    void shard() {
+      Broadcast<TextTokenizer> tokenizer = context().broadcast(model.tokenizer());
+      timed("shard", () -> {
+        Dataset<Row> documents = spark.read().parquet(table("documents"));
+        Dataset<Row> staged =
+            ShardStage.run(documents, tokenizer, model.weights().config().segmentLength())
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        staged.filter(col("error").isNull()).select(columns(Tables.SEGMENTS)).write().parquet(table("segments"));
+        appendErrors(stageErrors(staged, "shard"));
+        staged.unpersist();
+        return Map.of("segments", spark.read().parquet(table("segments")).count());
+      });
+    }
 
-    List<Row> docMetrics = spark.read().parquet(dir + "/doc_metrics").orderBy("doc_id").collectAsList();
-    long errors = spark.read().parquet(dir + "/errors").count();
-    return new Result(dir, docMetrics, errors, totalTokens, System.currentTimeMillis() - started);
+    /** Returns the number of tokens the recur stage had to read. */
+    long recur() {
+      Dataset<Row> segments = spark.read().parquet(table("segments"));
+      Row totals =
+          segments
+              .agg(
+                  count(lit(1)),
+                  sum(col("n_segments").equalTo(col("seg_idx").plus(1)).cast("long")),
+                  sum(functions.size(col("tokens")).cast("long")))
+              .first();
+      long documents = totals.isNullAt(1) ? 0 : totals.getLong(1);
+      long tokens = totals.isNullAt(2) ? 0 : totals.getLong(2);
+      Broadcast<ModelWeights> weights = context().broadcast(model.weights());
+      RecurStage.Counters counters = progress.startRecur(totals.getLong(0), documents, tokens);
+      try {
+        timed("recur", () -> {
+          Dataset<Row> scores =
+              RecurStage.run(segments, weights, config.recur(), counters).persist(StorageLevel.MEMORY_AND_DISK());
+          scores.filter(col("error").isNull())
+              .select(columns(Tables.SEGMENT_METRICS))
+              .write()
+              .parquet(table("segment_metrics"));
+          appendErrors(stageErrors(scores, "recur"));
+          scores.unpersist();
+          return Map.of("segments_read", counters.segments().value(), "tokens_read", counters.tokens().value());
+        });
+      } finally {
+        progress.endRecur();
+      }
+      return tokens;
+    }
+
+    void metrics() {
+      timed("metrics", () -> {
+        Dataset<Row> perDoc = docMetrics(spark, config.runDir());
+        perDoc.filter(col("complete")).select(columns(Tables.DOC_METRICS)).write().parquet(table("doc_metrics"));
+        Column reason =
+            functions.concat(
+                lit("read "), col("read").cast("string"), lit(" of "), col("n_segments").cast("string"), lit(" segments"));
+        appendErrors(
+            perDoc.filter(functions.not(col("complete")))
+                .select(col("doc_id"), lit(null).cast("string").as("source"), lit("recur").as("stage"), reason.as("reason")));
+        return Map.of("documents", spark.read().parquet(table("doc_metrics")).count());
+      });
+    }
+
+    private void appendErrors(Dataset<Row> errors) {
+      errors.select(columns(Tables.ERRORS)).write().mode(SaveMode.Append).parquet(table("errors"));
+    }
+
+    private void timed(String stage, Supplier<Map<String, ?>> work) {
+      progress.stage(stage);
+      long started = System.currentTimeMillis();
+      Map<String, Object> counts = new java.util.LinkedHashMap<>(work.get());
+      long millis = System.currentTimeMillis() - started;
+      manifest.stage(stage, millis, counts);
+      progress.stageDone(stage, millis, counts);
+    }
   }
 
   /**
@@ -156,20 +195,6 @@ public final class PipelineJob {
         .groupBy("doc_id")
         .agg(first("error").as("reason"))
         .select(col("doc_id"), lit(null).cast("string").as("source"), lit(stage).as("stage"), col("reason"));
-  }
-
-  private static void appendErrors(Dataset<Row> errors, String dir) {
-    errors.select(columns(Tables.ERRORS)).write().mode(SaveMode.Append).parquet(dir + "/errors");
-  }
-
-  private static void timed(
-      RunManifest manifest, Progress progress, String stage, Supplier<Map<String, Object>> work) {
-    progress.stage(stage);
-    long started = System.currentTimeMillis();
-    Map<String, Object> counts = work.get();
-    long millis = System.currentTimeMillis() - started;
-    manifest.stage(stage, millis, counts);
-    progress.stageDone(stage, millis, counts);
   }
 
   private static Column[] columns(org.apache.spark.sql.types.StructType schema) {

@@ -1,7 +1,7 @@
 package io.infinispark.jobs;
 
 import io.infinispark.data.Tables;
-import io.infinispark.tokenizer.BpeTokenizer;
+import io.infinispark.tokenizer.TextTokenizer;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
@@ -26,13 +26,13 @@ public final class ShardStage {
 
   /** Rows of {@link #STAGED}: segments, plus one row with an error per unusable document. */
   public static Dataset<Row> run(
-      Dataset<Row> documents, Broadcast<BpeTokenizer> tokenizer, int segmentLength) {
+      Dataset<Row> documents, Broadcast<TextTokenizer> tokenizer, int segmentLength) {
     return documents
         .select("doc_id", "text")
         .flatMap(new Cut(tokenizer, segmentLength), Encoders.row(STAGED));
   }
 
-  private record Cut(Broadcast<BpeTokenizer> tokenizer, int segmentLength)
+  private record Cut(Broadcast<TextTokenizer> tokenizer, int segmentLength)
       implements FlatMapFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Row doc) {
