@@ -45,24 +45,24 @@ import org.apache.spark.sql.types.StructType;
  * Duplicate doc_ids keep the copy from the first source in path order.
  */
 public final class DocumentIngest {
-  private static final StructType STAGED = Tables.withError(Tables.DOCUMENTS);
-  private static final StructType JSON_LINE =
-      new StructType()
-          .add("id", DataTypes.StringType)
-          .add("title", DataTypes.StringType)
-          .add("text", DataTypes.StringType)
-          .add("_corrupt_record", DataTypes.StringType);
+  static final StructType STAGED =
+      Tables.withError(Tables.DOCUMENTS)
+          .add("references", DataTypes.createArrayType(
+              new StructType().add("name", DataTypes.StringType).add("summary", DataTypes.StringType)));
 
-  /** Valid documents, and why the rest were left out. */
-  public record Result(Dataset<Row> documents, Dataset<Row> errors) {}
+  /** Valid documents, why the rest were left out, and reference summaries when the input has them. */
+  public record Result(Dataset<Row> documents, Dataset<Row> errors, Dataset<Row> references) {}
 
   private DocumentIngest() {}
 
   public static Result read(SparkSession spark, String input) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     InputFiles files = InputFiles.scan(input, hadoop);
+    java.util.Optional<String> pg19 = Pg19Metadata.find(input, hadoop);
     List<Row> fileErrors = new ArrayList<>();
-    files.unsupported().forEach(f -> fileErrors.add(
+    files.unsupported().stream()
+        .filter(f -> pg19.isEmpty() || !f.endsWith("/" + Pg19Metadata.FILE))
+        .forEach(f -> fileErrors.add(
         RowFactory.create(null, f, "ingest", "unsupported file type (expected .txt, .jsonl, .json or .parquet)")));
     files.empty().forEach(f -> fileErrors.add(
         RowFactory.create(TextDocuments.docId(f), f, "ingest", "empty file")));
@@ -70,7 +70,8 @@ public final class DocumentIngest {
 
     List<Dataset<Row>> staged = new ArrayList<>();
     if (!files.text().isEmpty()) {
-      staged.add(textFiles(spark, files.text()));
+      Dataset<Row> text = textFiles(spark, files.text());
+      staged.add(pg19.isPresent() ? withPg19Titles(text, Pg19Metadata.titles(spark, pg19.get())) : text);
     }
     if (!files.jsonl().isEmpty()) {
       staged.add(jsonLines(spark, files.jsonl()));
@@ -86,8 +87,11 @@ public final class DocumentIngest {
         all.filter(col("error").isNull())
             .withColumn("copy", row_number().over(byId))
             .withColumn("kept_source", first("source").over(byId));
-    Dataset<Row> documents =
-        ranked.filter(col("copy").equalTo(1)).select(columns(Tables.DOCUMENTS));
+    Dataset<Row> kept = ranked.filter(col("copy").equalTo(1));
+    Dataset<Row> documents = kept.select(columns(Tables.DOCUMENTS));
+    Dataset<Row> references =
+        kept.select(col("doc_id"), org.apache.spark.sql.functions.posexplode(col("references")))
+            .select(col("doc_id"), col("pos").as("ref_idx"), col("col.name").as("name"), col("col.summary").as("summary"));
     Dataset<Row> duplicates =
         ranked
             .filter(col("copy").gt(1))
@@ -103,7 +107,8 @@ public final class DocumentIngest {
             .unionByName(spark.createDataFrame(fileErrors, Tables.ERRORS));
     return new Result(
         spark.createDataFrame(documents.rdd(), Tables.DOCUMENTS),
-        spark.createDataFrame(errors.rdd(), Tables.ERRORS));
+        spark.createDataFrame(errors.rdd(), Tables.ERRORS),
+        spark.createDataFrame(references.rdd(), Tables.REFERENCES));
   }
 
   private static Dataset<Row> textFiles(SparkSession spark, List<String> paths) {
@@ -117,21 +122,28 @@ public final class DocumentIngest {
             Encoders.row(STAGED));
   }
 
+  /** PG19 books take their title from metadata.csv rather than their first line. */
+  private static Dataset<Row> withPg19Titles(Dataset<Row> text, Dataset<Row> titles) {
+    Dataset<Row> joined = text.join(titles, text.col("doc_id").equalTo(titles.col("doc_id")), "left");
+    return joined.select(
+        java.util.Arrays.stream(STAGED.fieldNames())
+            .map(name -> name.equals("title")
+                ? org.apache.spark.sql.functions.coalesce(titles.col("pg19_title"), text.col("title")).as("title")
+                : text.col(name))
+            .toArray(Column[]::new));
+  }
+
   private static Dataset<Row> jsonLines(SparkSession spark, List<String> paths) {
-    Dataset<Row> lines =
-        spark
-            .read()
-            .schema(JSON_LINE)
-            .option("mode", "PERMISSIVE")
-            .option("columnNameOfCorruptRecord", "_corrupt_record")
-            .json(paths.toArray(String[]::new));
-    Column error =
-        when(col("_corrupt_record").isNotNull(),
-                concat(lit("malformed JSON line: "), substring(col("_corrupt_record"), 1, 80)))
-            .when(col("doc_id").isNull().or(trim(col("doc_id")).equalTo("")), lit("missing id"))
-            .when(col("text").isNull(), lit("missing text"))
-            .when(trim(col("text")).equalTo(""), lit("empty document (only whitespace)"));
-    return staged(lines.withColumnRenamed("id", "doc_id"), error);
+    return spark
+        .read()
+        .text(paths.toArray(String[]::new))
+        .select(col("value"), col("_metadata.file_path").as("path"))
+        .flatMap(
+            (org.apache.spark.api.java.function.FlatMapFunction<Row, Row>) r -> {
+              Row parsed = JsonLines.parse(r.getString(0), r.getString(1));
+              return parsed == null ? java.util.Collections.emptyIterator() : List.of(parsed).iterator();
+            },
+            Encoders.row(STAGED));
   }
 
   private static Dataset<Row> parquetFiles(SparkSession spark, List<String> paths) {
@@ -156,7 +168,8 @@ public final class DocumentIngest {
         col("_metadata.file_path").as("source"),
         when(hasError, lit(0L)).otherwise(length(col("text")).cast(DataTypes.LongType)).as("n_chars"),
         when(hasError, lit(null)).otherwise(col("text")).as("text"),
-        error.as("error"));
+        error.as("error"),
+        lit(null).cast(STAGED.apply("references").dataType()).as("references"));
   }
 
   /** Parquet files whose footer reads and that have the columns we need; the rest to errors. */

@@ -39,6 +39,17 @@ public final class Tables {
           field("reason", StringType, false));
 
   /**
+   * Reference summaries that came with the input (BookSum-style JSONL): one row per summary.
+   * name: the field it came from, e.g. {@code summary} or {@code summaries[1]}.
+   */
+  public static final StructType REFERENCES =
+      schema(
+          field("doc_id", StringType, false),
+          field("ref_idx", IntegerType, false),
+          field("name", StringType, false),
+          field("summary", StringType, false));
+
+  /**
    * A document cut into fixed-length pieces of model tokens. token_start: offset of the first
    * token in the document. Only a document's last segment may be shorter than the model's segment
    * length.

@@ -34,7 +34,7 @@ final class TextDocuments {
       return failed(docId, path, "empty document (only whitespace)");
     }
     return RowFactory.create(
-        docId, title(text), path, (long) text.codePointCount(0, text.length()), text, null);
+        docId, title(text), path, (long) text.codePointCount(0, text.length()), text, null, null);
   }
 
   /** The file name without its extension: {@code /books/moby-dick.txt} → {@code moby-dick}. */
@@ -73,6 +73,6 @@ final class TextDocuments {
   }
 
   private static Row failed(String docId, String path, String reason) {
-    return RowFactory.create(docId, null, path, 0L, null, reason);
+    return RowFactory.create(docId, null, path, 0L, null, reason, null);
   }
 }

@@ -95,6 +95,54 @@ class DocumentIngestTest {
   }
 
   @Test
+  void pg19LayoutTakesTitlesFromMetadataAndAcceptsASplitDirectory(@TempDir Path dir) throws IOException {
+    Path pg19 = Files.createDirectories(dir.resolve("pg19"));
+    for (String[] book : new String[][] {{"train", "101"}, {"validation", "202"}, {"test", "303"}}) {
+      Files.createDirectories(pg19.resolve(book[0]));
+      Files.writeString(pg19.resolve(book[0]).resolve(book[1] + ".txt"), "CHAPTER I\nIt was a dark night, book " + book[1]);
+    }
+    Files.writeString(pg19.resolve("metadata.csv"),
+        "101,\"War and Peace, Volume 1\",1869,http://www.gutenberg.org/ebooks/101\n"
+            + "202,Emma,1815,http://www.gutenberg.org/ebooks/202\n");
+
+    DocumentIngest.Result all = DocumentIngest.read(spark, pg19.toString());
+    assertEquals(0, all.errors().count());
+    Map<String, String> titles = all.documents().collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(1)));
+    assertEquals(Map.of("101", "War and Peace, Volume 1", "202", "Emma", "303", "CHAPTER I"), titles);
+
+    DocumentIngest.Result test = DocumentIngest.read(spark, pg19.resolve("validation").toString());
+    assertEquals("Emma", test.documents().first().getString(1));
+    assertEquals(1, test.documents().count());
+  }
+
+  @Test
+  void bookSumStyleJsonlGivesDocumentsAndTheirReferenceSummaries(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("booksum.jsonl");
+    Files.writeString(file, String.join("\n",
+        "{\"bid\": 7, \"book_title\": \"Emma\", \"chapter\": \"Emma Woodhouse, handsome, clever.\","
+            + " \"summary_text\": \"Emma is introduced.\", \"summaries\": [\"A\", {\"text\": \"B\"}]}",
+        "{\"chapter_id\": \"emma.ch2\", \"text\": \"Mr. Weston was a native of Highbury.\","
+            + " \"summary\": \"Weston's past.\", \"summary_gpt\": \"Mr Weston's history.\"}",
+        "",
+        "{\"chapter_id\": \"emma.ch3\", \"summary\": \"no text here\"}"));
+    DocumentIngest.Result result = DocumentIngest.read(spark, file.toString());
+    Map<String, Row> docs = result.documents().collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(0), r -> r));
+    assertEquals(List.of("7", "emma.ch2"), docs.keySet().stream().sorted().toList());
+    assertEquals("Emma", docs.get("7").getString(1));
+    assertEquals(Tables.REFERENCES, result.references().schema());
+    List<String> refs = result.references().collectAsList().stream()
+        .map(r -> r.getString(0) + "|" + r.getString(2) + "|" + r.getString(3)).sorted().toList();
+    assertEquals(List.of("7|summaries[0]|A", "7|summaries[1]|B", "7|summary_text|Emma is introduced.",
+        "emma.ch2|summary_gpt|Mr Weston's history.", "emma.ch2|summary|Weston's past."), refs);
+    List<Row> errors = result.errors().collectAsList();
+    assertEquals(1, errors.size());
+    assertEquals("emma.ch3", errors.get(0).getString(0));
+    assertTrue(errors.get(0).getString(3).startsWith("missing text"), errors.get(0).getString(3));
+  }
+
+  @Test
   void theBundledSampleCorpusIsThreeCleanBooks() {
     DocumentIngest.Result result = DocumentIngest.read(spark, "sample");
     assertEquals(0, result.errors().count(), "the default run should report no errors");

@@ -31,6 +31,7 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <pre>
  *   RUN_DIR/documents        Tables.DOCUMENTS
+ *   RUN_DIR/references       Tables.REFERENCES (reference summaries, when the input has them)
  *   RUN_DIR/segments         Tables.SEGMENTS
  *   RUN_DIR/segment_metrics  Tables.SEGMENT_METRICS
  *   RUN_DIR/doc_metrics      Tables.DOC_METRICS
@@ -82,6 +83,7 @@ public final class PipelineJob {
       timed("ingest", () -> {
         DocumentIngest.Result ingested = DocumentIngest.read(spark, config.input());
         ingested.documents().write().parquet(table("documents"));
+        ingested.references().write().parquet(table("references"));
         appendErrors(ingested.errors());
         return Map.of("documents", spark.read().parquet(table("documents")).count());
       });

@@ -1,0 +1,46 @@
+package io.infinispark.data.passkey;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * The wording of a passkey-retrieval task, as in the Infini-attention paper (arXiv 2404.07143,
+ * App. B) by default. {@code needle} and {@code question}'s "{key}" is replaced by the key.
+ *
+ * @param digits how many digits a key has (the paper: 5)
+ */
+public record PasskeySpec(
+    String instruction, List<String> filler, String needle, String question, int digits)
+    implements Serializable {
+
+  public PasskeySpec {
+    if (filler.isEmpty()) {
+      throw new IllegalArgumentException("filler needs at least one sentence");
+    }
+    if (!needle.contains("{key}")) {
+      throw new IllegalArgumentException("needle must contain {key}: " + needle);
+    }
+    if (digits < 1 || digits > 18) {
+      throw new IllegalArgumentException("digits must be 1..18, got " + digits);
+    }
+  }
+
+  public static PasskeySpec paper() {
+    return new PasskeySpec(
+        "There is an important info hidden inside a lot of irrelevant text. Find it and memorize"
+            + " them. I will quiz you about the important information there.",
+        List.of("The grass is green.", "The sky is blue.", "The sun is yellow.", "Here we go.",
+            "There and back again."),
+        "The pass key is {key}. Remember it. {key} is the pass key.",
+        "What is the pass key? The pass key is",
+        5);
+  }
+
+  public PasskeySpec withDigits(int n) {
+    return new PasskeySpec(instruction, filler, needle, question, n);
+  }
+
+  public PasskeySpec withFiller(List<String> sentences) {
+    return new PasskeySpec(instruction, sentences, needle, question, digits);
+  }
+}
