@@ -9,7 +9,9 @@ out=$(cd "$(dirname "$0")/.." && pwd)/sample
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-apt-get download bible-kjv bible-kjv-text dict-devil jargon-text >/dev/null
+packages="bible-kjv bible-kjv-text dict-devil jargon-text"
+# a fresh machine may have no package lists yet: fetch them once and try again
+apt-get download $packages >/dev/null 2>&1 || { apt-get update -qq && apt-get download $packages >/dev/null; }
 for deb in *.deb; do dpkg -x "$deb" root; done
 mkdir -p "$out"
 root/usr/bin/bible -p root/usr/lib "Gen1:1-Rev22:21" > "$out/king-james-bible.txt"

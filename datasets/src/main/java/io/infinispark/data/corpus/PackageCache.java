@@ -26,7 +26,13 @@ final class PackageCache {
     Path archives = Files.createDirectories(root.resolve("debs"));
     Path deb = find(archives, name + "_", ".deb");
     if (deb == null) {
-      run(archives, "apt-get", "download", name);
+      try {
+        run(archives, "apt-get", "download", name);
+      } catch (IOException noPackageLists) {
+        // a fresh machine may have no package lists yet: fetch them once and try again
+        run(archives, "apt-get", "update", "-qq");
+        run(archives, "apt-get", "download", name);
+      }
       deb = find(archives, name + "_", ".deb");
       if (deb == null) {
         throw new IOException("apt-get download " + name + " produced no .deb in " + archives);

@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * segment. That equals tokenizing the whole text only when pieces joined by a space never merge
  * across the join; the constructor checks this for the tokenizer given and refuses otherwise.
  */
-public final class PasskeyGenerator {
+public final class PasskeyGenerator implements java.io.Serializable {
   private final PasskeySpec spec;
   private final TextTokenizer tokenizer;
   private final int[] instruction;

@@ -1,0 +1,98 @@
+package io.infinispark.data.passkey;
+
+import io.infinispark.data.Tables;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A passkey grid (lengths × depths × keys) as two tables: {@code examples} (one row per example:
+ * what it asks and where the needle is) and {@code segments} (the examples' tokens in the
+ * pipeline's segments schema, ready for the recur stage). Tokens are generated on the executors,
+ * one segment at a time.
+ */
+public final class PasskeySets {
+  public static final StructType EXAMPLES =
+      new StructType()
+          .add("doc_id", DataTypes.StringType, false)
+          .add("requested_tokens", DataTypes.LongType, false)
+          .add("depth", DataTypes.DoubleType, false)
+          .add("passkey", DataTypes.StringType, false)
+          .add("seed", DataTypes.LongType, false)
+          .add("n_tokens", DataTypes.LongType, false)
+          .add("needle_offset", DataTypes.LongType, false);
+
+  /** The grid: every length at every depth, {@code keysPerCell} keys each, seeds from {@code seed}. */
+  public record Grid(List<Long> lengths, List<Double> depths, int keysPerCell, long seed) {}
+
+  private PasskeySets() {}
+
+  public static List<PasskeyExample> plan(PasskeyGenerator generator, Grid grid) {
+    List<PasskeyExample> examples = new ArrayList<>();
+    long next = grid.seed();
+    for (long length : grid.lengths()) {
+      for (double depth : grid.depths()) {
+        for (int k = 0; k < grid.keysPerCell(); k++) {
+          examples.add(generator.example(length, depth, next++));
+        }
+      }
+    }
+    return examples;
+  }
+
+  /** Writes OUT/examples and OUT/segments (overwriting); returns the number of examples. */
+  public static long write(
+      SparkSession spark, Broadcast<PasskeyGenerator> generator, Grid grid, int segmentLength, String out) {
+    List<PasskeyExample> examples = plan(generator.value(), grid);
+    List<Row> rows = new ArrayList<>();
+    for (PasskeyExample e : examples) {
+      rows.add(RowFactory.create(e.id(), e.requestedTokens(), e.depth(), e.key(), e.seed(), e.tokens(), e.needleOffset()));
+    }
+    Dataset<Row> table = spark.createDataFrame(rows, EXAMPLES);
+    table.write().mode(SaveMode.Overwrite).parquet(out + "/examples");
+    spark.read().parquet(out + "/examples")
+        .repartition(Math.max(1, Math.min(examples.size(), spark.sparkContext().defaultParallelism() * 2)))
+        .flatMap(new Segments(generator, segmentLength), Encoders.row(Tables.SEGMENTS))
+        .write()
+        .mode(SaveMode.Overwrite)
+        .parquet(out + "/segments");
+    return examples.size();
+  }
+
+  private record Segments(Broadcast<PasskeyGenerator> generator, int segmentLength)
+      implements FlatMapFunction<Row, Row> {
+    @Override
+    public Iterator<Row> call(Row r) {
+      PasskeyExample e = new PasskeyExample(r.getString(0), r.getLong(1), r.getDouble(2), r.getString(3),
+          r.getLong(4), r.getLong(5), r.getLong(6));
+      Iterator<int[]> chunks = generator.value().tokens(e, segmentLength);
+      int n = (int) ((e.tokens() + segmentLength - 1) / segmentLength);
+      return new Iterator<>() {
+        private int index;
+
+        @Override
+        public boolean hasNext() {
+          return chunks.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          int[] tokens = chunks.next();
+          Row row = RowFactory.create(e.id(), index, n, (long) index * segmentLength, tokens);
+          index++;
+          return row;
+        }
+      };
+    }
+  }
+}
