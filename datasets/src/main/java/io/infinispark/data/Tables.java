@@ -89,6 +89,23 @@ public final class Tables {
           field("perplexity", DoubleType, false),
           field("tokens_per_second", DoubleType, false));
 
+  /**
+   * Perplexity by where in the document the tokens are: per document, memory mode ("carried", or
+   * "reset" for the ablation that empties the memory at every segment) and bucket of
+   * bucket_tokens consecutive tokens (whole segments; the first bucket starts at token 0). Sums,
+   * so any coarser view re-aggregates exactly: perplexity = exp(Σ nll_sum / Σ n_predicted).
+   */
+  public static final StructType PERPLEXITY =
+      schema(
+          field("doc_id", StringType, false),
+          field("memory", StringType, false),
+          field("bucket", IntegerType, false),
+          field("bucket_start", LongType, false),
+          field("bucket_end", LongType, false),
+          field("n_predicted", LongType, false),
+          field("nll_sum", DoubleType, false),
+          field("perplexity", DoubleType, false));
+
   /** A table plus a trailing nullable {@code error} column: stage output before it is split. */
   public static StructType withError(StructType table) {
     StructType relaxed = new StructType();

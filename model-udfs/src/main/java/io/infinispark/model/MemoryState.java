@@ -80,6 +80,14 @@ public final class MemoryState implements AutoCloseable {
     }
   }
 
+  /** Empties every lane's memory. */
+  public void clear() {
+    for (LayerMemory layer : layers) {
+      layer.memory().set(new NDIndex(":"), 0f);
+      layer.norm().set(new NDIndex(":"), 0f);
+    }
+  }
+
   /** Shapes of M and z for every layer, in order. */
   public List<Shape> shapes() {
     List<Shape> shapes = new ArrayList<>();

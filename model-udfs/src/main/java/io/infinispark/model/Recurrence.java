@@ -24,6 +24,7 @@ public final class Recurrence implements AutoCloseable {
   private final InfiniTransformer model;
   private final NDManager base;
   private final int lanes;
+  private final MemoryMode mode;
   private MemoryState state;
   private long batchId = Long.MIN_VALUE;
   private final Map<String, Lane> byDoc = new HashMap<>();
@@ -45,6 +46,12 @@ public final class Recurrence implements AutoCloseable {
   }
 
   public Recurrence(InfiniTransformer model, int lanes) {
+    this(model, lanes, MemoryMode.CARRIED);
+  }
+
+  /** With {@link MemoryMode#RESET}, every segment is read from an empty memory (the ablation). */
+  public Recurrence(InfiniTransformer model, int lanes, MemoryMode mode) {
+    this.mode = mode;
     if (lanes < 1) {
       throw new IllegalArgumentException("lanes must be at least 1, got " + lanes);
     }
@@ -114,6 +121,9 @@ public final class Recurrence implements AutoCloseable {
       }
     }
     if (!admitted.isEmpty()) {
+      if (mode == MemoryMode.RESET) {
+        state.clear();
+      }
       readSegments(admitted, admittedLanes, scores, started);
     }
     dropFinishedLanes();

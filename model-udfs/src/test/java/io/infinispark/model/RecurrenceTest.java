@@ -20,7 +20,7 @@ class RecurrenceTest {
   @Test
   void documentNllEqualsFloat64ReferenceAcrossSegmentBoundaries() {
     int[] doc = TestModels.randomTokens(random, config.vocabSize(), 3 * config.segmentLength() + 5);
-    double expected = referenceNll(doc);
+    double expected = referenceNll(doc, false);
     try (InfiniTransformer model = TestModels.load(weights);
         Recurrence recurrence = new Recurrence(model, 1)) {
       List<SegmentScore> scores = run(recurrence, Map.of("d", doc), 1);
@@ -28,6 +28,20 @@ class RecurrenceTest {
       double nll = scores.stream().mapToDouble(SegmentScore::nllSum).sum();
       int predicted = scores.stream().mapToInt(SegmentScore::nPredicted).sum();
       assertEquals(doc.length - 1, predicted);
+      assertEquals(expected, nll, 1e-4 * Math.abs(expected));
+    }
+  }
+
+  @Test
+  void resetModeEqualsAFloat64ReferenceWithAnEmptyMemoryAtEverySegment() {
+    int[] doc = TestModels.randomTokens(random, config.vocabSize(), 3 * config.segmentLength() + 5);
+    double expected = referenceNll(doc, true);
+    assertTrue(Math.abs(expected - referenceNll(doc, false)) > 1e-3 * Math.abs(expected),
+        "the memory should matter for these weights");
+    try (InfiniTransformer model = TestModels.load(weights);
+        Recurrence recurrence = new Recurrence(model, 2, MemoryMode.RESET)) {
+      List<SegmentScore> scores = run(recurrence, Map.of("d", doc, "e", TestModels.randomTokens(random, 32, 20)), 2);
+      double nll = scores.stream().filter(s -> s.docId().equals("d")).mapToDouble(SegmentScore::nllSum).sum();
       assertEquals(expected, nll, 1e-4 * Math.abs(expected));
     }
   }
@@ -105,13 +119,16 @@ class RecurrenceTest {
   }
 
   /** −Σ log p(x_i | x_<i) for i ≥ 1, from the float64 reference with an exact log-softmax. */
-  private double referenceNll(int[] doc) {
+  private double referenceNll(int[] doc, boolean resetEverySegment) {
     ReferenceModel reference = new ReferenceModel(weights);
     int t = config.segmentLength();
     double nll = 0;
     double[] previousLast = null;
     for (int start = 0; start < doc.length; start += t) {
       int[] tokens = Arrays.copyOfRange(doc, start, Math.min(doc.length, start + t));
+      if (resetEverySegment) {
+        reference = new ReferenceModel(weights);
+      }
       double[][] logits = reference.step(tokens);
       if (previousLast != null) {
         nll -= logSoftmax(previousLast)[tokens[0]];

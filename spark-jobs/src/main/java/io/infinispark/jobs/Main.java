@@ -59,6 +59,14 @@ public final class Main implements Callable<Integer> {
       description = "Weights dtype: float32, float16, or bfloat16 (GPU only); memory stays float32 (default: ${DEFAULT-VALUE})")
   String dtype;
 
+  @Option(names = "--memory-ablation",
+      description = "Also read every document with its memory reset at every segment, and report the memory's gain")
+  boolean memoryAblation;
+
+  @Option(names = "--bucket-tokens", defaultValue = "65536",
+      description = "Width of the perplexity-by-position buckets, in tokens (default: ${DEFAULT-VALUE})")
+  long bucketTokens;
+
   @Option(names = "--progress-seconds", defaultValue = "5", description = "Seconds between progress lines (default: ${DEFAULT-VALUE})")
   long progressSeconds;
 
@@ -91,7 +99,7 @@ public final class Main implements Callable<Integer> {
     String id = runId != null ? runId : newRunId();
     RecurOptions recur = new RecurOptions(lanes, partitions, DevicePolicy.parse(device), dtype);
     ModelBundle bundle = ModelBundle.load(modelDir);
-    PipelineConfig config = new PipelineConfig(in, out + "/" + id, recur);
+    PipelineConfig config = new PipelineConfig(in, out + "/" + id, recur, memoryAblation, bucketTokens);
     SparkSession session = spark.start("infini-spark " + id);
     try {
       System.out.printf("Infini-Spark run %s · input %s · model %s (%s) · Spark %s %s%n",
@@ -112,11 +120,20 @@ public final class Main implements Callable<Integer> {
 
   private static void printSummary(PipelineJob.Result result, ModelBundle bundle) {
     System.out.println();
-    System.out.printf("%-28s %12s %9s %12s %10s%n", "document", "tokens", "segments", "perplexity", "tok/s");
+    boolean ablation = !result.resetPerplexity().isEmpty();
+    System.out.printf("%-28s %12s %9s %12s %10s%s%n", "document", "tokens", "segments", "perplexity", "tok/s",
+        ablation ? String.format("%14s %12s", "ppl (reset)", "memory gain") : "");
     for (Row r : result.docMetrics()) {
-      System.out.printf(Locale.ROOT, "%-28s %12s %9d %12.2f %10s%n",
-          r.<String>getAs("doc_id"), Format.count(r.<Long>getAs("n_tokens")), r.<Integer>getAs("n_segments"),
-          r.<Double>getAs("perplexity"), Format.count(Math.round(r.<Double>getAs("tokens_per_second"))));
+      String id = r.getAs("doc_id");
+      double perplexity = r.getAs("perplexity");
+      Double reset = result.resetPerplexity().get(id);
+      System.out.printf(Locale.ROOT, "%-28s %12s %9d %12.2f %10s%s%n",
+          id, Format.count(r.<Long>getAs("n_tokens")), r.<Integer>getAs("n_segments"),
+          perplexity, Format.count(Math.round(r.<Double>getAs("tokens_per_second"))),
+          reset == null ? "" : String.format(Locale.ROOT, "%14.2f %11.1f%%", reset, 100 * (1 - perplexity / reset)));
+    }
+    if (ablation) {
+      System.out.println("memory gain: how much lower the perplexity is with the memory carried than reset at every segment");
     }
     System.out.printf("%n%d documents · %s tokens · %d error rows · wall time %s%n",
         result.docMetrics().size(), Format.count(result.tokens()), result.errors(), Format.duration(result.wallMillis()));
@@ -125,7 +142,7 @@ public final class Main implements Callable<Integer> {
           + "its perplexity is near the vocabulary size, not a quality figure.");
     }
     System.out.println("outputs: " + result.runDir()
-        + "/{documents,segments,segment_metrics,doc_metrics,errors} (Parquet) and manifest.json");
+        + "/{documents,references,segments,segment_metrics,doc_metrics,perplexity,errors} (Parquet) and manifest.json");
     if (result.errors() > 0) {
       System.out.println("errors:  see " + result.runDir() + "/errors for which documents were left out and why");
     }

@@ -6,11 +6,22 @@ package io.infinispark.jobs;
  * @param input a file or directory of .txt / JSONL / Parquet documents (any Hadoop path)
  * @param runDir where this run's tables and manifest go (any Hadoop path); must not exist yet
  * @param recur how the recur stage runs
+ * @param memoryAblation also read every document with its memory reset at every segment
+ * @param bucketTokens width of the perplexity table's position buckets (rounded up to whole segments)
  */
-public record PipelineConfig(String input, String runDir, RecurOptions recur) {
+public record PipelineConfig(
+    String input, String runDir, RecurOptions recur, boolean memoryAblation, long bucketTokens) {
   public PipelineConfig {
     if (input == null || input.isBlank()) {
       throw new IllegalArgumentException("input must be given");
     }
+    if (bucketTokens < 1) {
+      throw new IllegalArgumentException("bucket tokens must be at least 1, got " + bucketTokens);
+    }
+  }
+
+  /** No ablation, 64K-token buckets. */
+  public PipelineConfig(String input, String runDir, RecurOptions recur) {
+    this(input, runDir, recur, false, 65_536);
   }
 }

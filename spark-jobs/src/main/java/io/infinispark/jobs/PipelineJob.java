@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.sum;
 
 import io.infinispark.data.DocumentIngest;
 import io.infinispark.data.Tables;
+import io.infinispark.model.MemoryMode;
 import io.infinispark.model.ModelWeights;
 import io.infinispark.tokenizer.TextTokenizer;
 import java.util.List;
@@ -35,6 +36,8 @@ import org.apache.spark.storage.StorageLevel;
  *   RUN_DIR/segments         Tables.SEGMENTS
  *   RUN_DIR/segment_metrics  Tables.SEGMENT_METRICS
  *   RUN_DIR/doc_metrics      Tables.DOC_METRICS
+ *   RUN_DIR/perplexity       Tables.PERPLEXITY (by position; with --memory-ablation also "reset")
+ *   RUN_DIR/segment_metrics_reset  (with --memory-ablation) segment metrics, memory reset each segment
  *   RUN_DIR/errors           Tables.ERRORS (every stage appends)
  *   RUN_DIR/manifest.json
  * </pre>
@@ -42,7 +45,13 @@ import org.apache.spark.storage.StorageLevel;
 public final class PipelineJob {
 
   /** What a finished run produced: the per-document metrics and how many documents failed. */
-  public record Result(String runDir, List<Row> docMetrics, long errors, long tokens, long wallMillis) {}
+  /**
+   * What a finished run produced: the per-document metrics, how many error rows, and with the
+   * ablation each document's perplexity with its memory reset at every segment.
+   */
+  public record Result(
+      String runDir, List<Row> docMetrics, Map<String, Double> resetPerplexity, long errors, long tokens,
+      long wallMillis) {}
 
   private PipelineJob() {}
 
@@ -54,13 +63,21 @@ public final class PipelineJob {
     try {
       stages.ingest();
       stages.shard();
-      long tokens = stages.recur();
+      long tokens = stages.recur(MemoryMode.CARRIED);
+      if (config.memoryAblation()) {
+        stages.recur(MemoryMode.RESET);
+      }
       stages.metrics();
+      stages.perplexity();
       manifest.finish("succeeded", null);
       String dir = config.runDir();
       List<Row> docMetrics = spark.read().parquet(dir + "/doc_metrics").orderBy("doc_id").collectAsList();
       long errors = spark.read().parquet(dir + "/errors").count();
-      return new Result(dir, docMetrics, errors, tokens, System.currentTimeMillis() - started);
+      Map<String, Double> reset = new java.util.TreeMap<>();
+      spark.read().parquet(dir + "/perplexity").filter(col("memory").equalTo("reset"))
+          .groupBy("doc_id").agg(exp(sum("nll_sum").divide(sum("n_predicted"))))
+          .collectAsList().forEach(r -> reset.put(r.getString(0), r.getDouble(1)));
+      return new Result(dir, docMetrics, reset, errors, tokens, System.currentTimeMillis() - started);
     } catch (Exception e) { // Spark's task failures arrive as (checked) SparkException
       manifest.finish("failed", String.valueOf(e.getMessage()));
       throw e;
@@ -104,7 +121,8 @@ public final class PipelineJob {
     }
 
     /** Returns the number of tokens the recur stage had to read. */
-    long recur() {
+    long recur(MemoryMode memory) {
+      boolean reset = memory == MemoryMode.RESET;
       Dataset<Row> segments = spark.read().parquet(table("segments"));
       Row totals =
           segments
@@ -118,14 +136,15 @@ public final class PipelineJob {
       Broadcast<ModelWeights> weights = context().broadcast(model.weights());
       RecurStage.Counters counters = progress.startRecur(totals.getLong(0), documents, tokens);
       try {
-        timed("recur", () -> {
+        timed(reset ? "recur-reset" : "recur", () -> {
           Dataset<Row> scores =
-              RecurStage.run(segments, weights, config.recur(), counters).persist(StorageLevel.MEMORY_AND_DISK());
+              RecurStage.run(segments, weights, config.recur(), memory, counters)
+                  .persist(StorageLevel.MEMORY_AND_DISK());
           scores.filter(col("error").isNull())
               .select(columns(Tables.SEGMENT_METRICS))
               .write()
-              .parquet(table("segment_metrics"));
-          appendErrors(stageErrors(scores, "recur"));
+              .parquet(table(reset ? "segment_metrics_reset" : "segment_metrics"));
+          appendErrors(stageErrors(scores, reset ? "recur-reset" : "recur"));
           scores.unpersist();
           return Map.of("segments_read", counters.segments().value(), "tokens_read", counters.tokens().value());
         });
@@ -147,6 +166,33 @@ public final class PipelineJob {
                 .select(col("doc_id"), lit(null).cast("string").as("source"), lit("recur").as("stage"), reason.as("reason")));
         return Map.of("documents", spark.read().parquet(table("doc_metrics")).count());
       });
+    }
+
+    /** The perplexity table: sums per document, memory mode and position bucket. */
+    void perplexity() {
+      timed("perplexity", () -> {
+        int segment = model.weights().config().segmentLength();
+        long bucket = (config.bucketTokens() + segment - 1) / segment * segment;
+        Dataset<Row> modes = bucketed(table("segment_metrics"), "carried", segment, bucket);
+        if (config.memoryAblation()) {
+          modes = modes.unionByName(bucketed(table("segment_metrics_reset"), "reset", segment, bucket));
+        }
+        Dataset<Row> complete = spark.read().parquet(table("doc_metrics")).select("doc_id");
+        modes.join(complete, "doc_id").select(columns(Tables.PERPLEXITY)).write().parquet(table("perplexity"));
+        return Map.of("rows", spark.read().parquet(table("perplexity")).count(), "bucket_tokens", bucket);
+      });
+    }
+
+    private Dataset<Row> bucketed(String metrics, String memory, int segment, long bucket) {
+      Column index = functions.floor(col("seg_idx").multiply(segment).divide(bucket)).cast("int");
+      return spark.read().parquet(metrics)
+          .withColumn("bucket", index)
+          .groupBy("doc_id", "bucket")
+          .agg(sum("n_predicted").as("n_predicted"), sum("nll_sum").as("nll_sum"))
+          .withColumn("memory", lit(memory))
+          .withColumn("bucket_start", col("bucket").cast("long").multiply(bucket))
+          .withColumn("bucket_end", col("bucket").plus(1).cast("long").multiply(bucket))
+          .withColumn("perplexity", exp(col("nll_sum").divide(col("n_predicted"))));
     }
 
     private void appendErrors(Dataset<Row> errors) {

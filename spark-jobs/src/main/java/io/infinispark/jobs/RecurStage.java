@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.row_number;
 import ai.djl.Device;
 import io.infinispark.data.Tables;
 import io.infinispark.model.InfiniTransformer;
+import io.infinispark.model.MemoryMode;
 import io.infinispark.model.ModelWeights;
 import io.infinispark.model.Recurrence;
 import io.infinispark.model.SegmentInput;
@@ -49,6 +50,7 @@ public final class RecurStage {
       Dataset<Row> segments,
       Broadcast<ModelWeights> weights,
       RecurOptions options,
+      MemoryMode memory,
       Counters counters) {
     var conf = segments.sparkSession().sparkContext().getConf();
     int lanes = options.resolveLanes(conf.getDouble("spark.task.resource.gpu.amount", 0) > 0);
@@ -77,10 +79,11 @@ public final class RecurStage {
         .repartitionByRange(partitions, col("batch_id"))
         .sortWithinPartitions("batch_id", "seg_idx", "doc_id")
         .select("doc_id", "seg_idx", "n_segments", "tokens", "batch_id")
-        .mapPartitions(new ReadInOrder(weights, resolved, counters), Encoders.row(STAGED));
+        .mapPartitions(new ReadInOrder(weights, resolved, memory, counters), Encoders.row(STAGED));
   }
 
-  private record ReadInOrder(Broadcast<ModelWeights> weights, RecurOptions options, Counters counters)
+  private record ReadInOrder(
+      Broadcast<ModelWeights> weights, RecurOptions options, MemoryMode memory, Counters counters)
       implements MapPartitionsFunction<Row, Row> {
 
     @Override
@@ -91,7 +94,7 @@ public final class RecurStage {
       TaskContext task = TaskContext.get();
       Device device = options.device().choose(task == null ? null : task.resourcesJMap());
       InfiniTransformer model = ExecutorModels.get(weights.value(), device, options.dataType());
-      Recurrence recurrence = new Recurrence(model, options.lanes());
+      Recurrence recurrence = new Recurrence(model, options.lanes(), memory);
       if (task != null) {
         task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) t -> recurrence.close());
       }

@@ -1,6 +1,7 @@
 package io.infinispark.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +17,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
@@ -59,7 +62,10 @@ class PipelineJobTest {
   }
 
   private PipelineJob.Result run(String name, RecurOptions options) {
-    PipelineConfig config = new PipelineConfig(input.toString(), dir.resolve(name).toString(), options);
+    return run(new PipelineConfig(input.toString(), dir.resolve(name).toString(), options));
+  }
+
+  private PipelineJob.Result run(PipelineConfig config) {
     Progress quiet = new Progress(spark, new PrintStream(PrintStream.nullOutputStream()), false, 1);
     return PipelineJob.run(spark, config, model, quiet);
   }
@@ -115,6 +121,35 @@ class PipelineJobTest {
       assertTrue(manifest.path("stages").path(stage).path("millis").isNumber(), stage);
     }
     assertTrue(ExecutorModels.loads() - loadsBefore <= 1, "weights were loaded more than once");
+  }
+
+  @Test
+  void theMemoryAblationAndPositionBucketsReaggregateToTheDocumentTotals() {
+    RecurOptions options = new RecurOptions(2, 0, DevicePolicy.CPU, "float32");
+    PipelineJob.Result result =
+        run(new PipelineConfig(input.toString(), dir.resolve("ablation").toString(), options, true, 100));
+    String runDir = result.runDir();
+    assertSchema(Tables.PERPLEXITY, runDir + "/perplexity");
+    Dataset<Row> perplexity = spark.read().parquet(runDir + "/perplexity");
+    // buckets are whole segments: 100 tokens → 4 segments of 32 = 128 tokens
+    assertEquals(128L, perplexity.first().<Long>getAs("bucket_end") - perplexity.first().<Long>getAs("bucket_start"));
+    for (Row doc : result.docMetrics()) {
+      String id = doc.getString(0);
+      Row carried = perplexity.filter("memory = 'carried' and doc_id = '" + id + "'")
+          .agg(functions.sum("n_predicted"), functions.sum("nll_sum")).first();
+      assertEquals((long) doc.getAs("n_predicted"), carried.getLong(0), id);
+      assertEquals((double) doc.getAs("nll_sum"), carried.getDouble(1), 1e-9 * carried.getDouble(1), id);
+      Row reset = perplexity.filter("memory = 'reset' and doc_id = '" + id + "'")
+          .agg(functions.sum("n_predicted"), functions.sum("nll_sum")).first();
+      assertEquals(carried.getLong(0), reset.getLong(0), id);
+      double resetPerplexity = Math.exp(reset.getDouble(1) / reset.getLong(0));
+      assertEquals(resetPerplexity, result.resetPerplexity().get(id), 1e-9 * resetPerplexity);
+      if ((int) doc.getAs("n_segments") > 1) {
+        assertNotEquals(carried.getDouble(1), reset.getDouble(1), "memory made no difference to " + id);
+      } else {
+        assertEquals(carried.getDouble(1), reset.getDouble(1), 1e-6 * carried.getDouble(1), id);
+      }
+    }
   }
 
   @Test
