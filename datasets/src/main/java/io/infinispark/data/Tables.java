@@ -106,6 +106,40 @@ public final class Tables {
           field("nll_sum", DoubleType, false),
           field("perplexity", DoubleType, false));
 
+  /**
+   * Summaries, one row per document and method ("textrank": the text-only extractive baseline).
+   * sentence_starts / sentence_ends: where each extracted sentence is in the document's text
+   * (UTF-16 character offsets into documents.text), in summary order.
+   */
+  public static final StructType SUMMARIES =
+      schema(
+          field("doc_id", StringType, false),
+          field("method", StringType, false),
+          field("summary", StringType, false),
+          field("n_words", IntegerType, false),
+          field("sentence_starts", createArrayType(IntegerType), false),
+          field("sentence_ends", createArrayType(IntegerType), false));
+
+  /**
+   * ROUGE of each summary against the document's reference summaries (when the input has them):
+   * F1, precision and recall of ROUGE-1, ROUGE-2, ROUGE-L with Porter stemming; with several
+   * references, each metric's best.
+   */
+  public static final StructType ROUGE =
+      schema(
+          field("doc_id", StringType, false),
+          field("method", StringType, false),
+          field("n_references", IntegerType, false),
+          field("rouge1_f1", DoubleType, false),
+          field("rouge1_precision", DoubleType, false),
+          field("rouge1_recall", DoubleType, false),
+          field("rouge2_f1", DoubleType, false),
+          field("rouge2_precision", DoubleType, false),
+          field("rouge2_recall", DoubleType, false),
+          field("rougeL_f1", DoubleType, false),
+          field("rougeL_precision", DoubleType, false),
+          field("rougeL_recall", DoubleType, false));
+
   /** A table plus a trailing nullable {@code error} column: stage output before it is split. */
   public static StructType withError(StructType table) {
     StructType relaxed = new StructType();

@@ -67,6 +67,10 @@ public final class Main implements Callable<Integer> {
       description = "Width of the perplexity-by-position buckets, in tokens (default: ${DEFAULT-VALUE})")
   long bucketTokens;
 
+  @Option(names = "--summary-words", defaultValue = "300",
+      description = "About how many words each summary has (default: ${DEFAULT-VALUE})")
+  int summaryWords;
+
   @Option(names = "--progress-seconds", defaultValue = "5", description = "Seconds between progress lines (default: ${DEFAULT-VALUE})")
   long progressSeconds;
 
@@ -99,7 +103,7 @@ public final class Main implements Callable<Integer> {
     String id = runId != null ? runId : newRunId();
     RecurOptions recur = new RecurOptions(lanes, partitions, DevicePolicy.parse(device), dtype);
     ModelBundle bundle = ModelBundle.load(modelDir);
-    PipelineConfig config = new PipelineConfig(in, out + "/" + id, recur, memoryAblation, bucketTokens);
+    PipelineConfig config = new PipelineConfig(in, out + "/" + id, recur, memoryAblation, bucketTokens, summaryWords);
     SparkSession session = spark.start("infini-spark " + id);
     try {
       System.out.printf("Infini-Spark run %s · input %s · model %s (%s) · Spark %s %s%n",
@@ -142,7 +146,8 @@ public final class Main implements Callable<Integer> {
           + "its perplexity is near the vocabulary size, not a quality figure.");
     }
     System.out.println("outputs: " + result.runDir()
-        + "/{documents,references,segments,segment_metrics,doc_metrics,perplexity,errors} (Parquet) and manifest.json");
+        + "/{documents,references,segments,segment_metrics,doc_metrics,perplexity,summaries,rouge,errors}"
+        + " (Parquet) and manifest.json");
     if (result.errors() > 0) {
       System.out.println("errors:  see " + result.runDir() + "/errors for which documents were left out and why");
     }

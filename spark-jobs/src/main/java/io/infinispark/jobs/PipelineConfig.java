@@ -8,9 +8,15 @@ package io.infinispark.jobs;
  * @param recur how the recur stage runs
  * @param memoryAblation also read every document with its memory reset at every segment
  * @param bucketTokens width of the perplexity table's position buckets (rounded up to whole segments)
+ * @param summaryWords about how many words each summary has
  */
 public record PipelineConfig(
-    String input, String runDir, RecurOptions recur, boolean memoryAblation, long bucketTokens) {
+    String input,
+    String runDir,
+    RecurOptions recur,
+    boolean memoryAblation,
+    long bucketTokens,
+    int summaryWords) {
   public PipelineConfig {
     if (input == null || input.isBlank()) {
       throw new IllegalArgumentException("input must be given");
@@ -18,10 +24,13 @@ public record PipelineConfig(
     if (bucketTokens < 1) {
       throw new IllegalArgumentException("bucket tokens must be at least 1, got " + bucketTokens);
     }
+    if (summaryWords < 1) {
+      throw new IllegalArgumentException("summary words must be at least 1, got " + summaryWords);
+    }
   }
 
-  /** No ablation, 64K-token buckets. */
+  /** No ablation, 64K-token buckets, 300-word summaries. */
   public PipelineConfig(String input, String runDir, RecurOptions recur) {
-    this(input, runDir, recur, false, 65_536);
+    this(input, runDir, recur, false, 65_536, 300);
   }
 }

@@ -38,6 +38,8 @@ import org.apache.spark.storage.StorageLevel;
  *   RUN_DIR/doc_metrics      Tables.DOC_METRICS
  *   RUN_DIR/perplexity       Tables.PERPLEXITY (by position; with --memory-ablation also "reset")
  *   RUN_DIR/segment_metrics_reset  (with --memory-ablation) segment metrics, memory reset each segment
+ *   RUN_DIR/summaries        Tables.SUMMARIES
+ *   RUN_DIR/rouge            Tables.ROUGE (documents with reference summaries)
  *   RUN_DIR/errors           Tables.ERRORS (every stage appends)
  *   RUN_DIR/manifest.json
  * </pre>
@@ -69,6 +71,7 @@ public final class PipelineJob {
       }
       stages.metrics();
       stages.perplexity();
+      stages.summaries();
       manifest.finish("succeeded", null);
       String dir = config.runDir();
       List<Row> docMetrics = spark.read().parquet(dir + "/doc_metrics").orderBy("doc_id").collectAsList();
@@ -180,6 +183,18 @@ public final class PipelineJob {
         Dataset<Row> complete = spark.read().parquet(table("doc_metrics")).select("doc_id");
         modes.join(complete, "doc_id").select(columns(Tables.PERPLEXITY)).write().parquet(table("perplexity"));
         return Map.of("rows", spark.read().parquet(table("perplexity")).count(), "bucket_tokens", bucket);
+      });
+    }
+
+    /** Summaries of every document; ROUGE where the input came with reference summaries. */
+    void summaries() {
+      timed("summarize", () -> {
+        SummaryStage.summarize(spark.read().parquet(table("documents")), config.summaryWords())
+            .write().parquet(table("summaries"));
+        SummaryStage.rouge(spark.read().parquet(table("summaries")), spark.read().parquet(table("references")))
+            .write().parquet(table("rouge"));
+        return Map.of("summaries", spark.read().parquet(table("summaries")).count(),
+            "scored_with_rouge", spark.read().parquet(table("rouge")).count());
       });
     }
 

@@ -53,7 +53,8 @@ class PipelineJobTest {
         "{\"id\": \"bible\", \"title\": \"Genesis\", \"text\": "
             + new ObjectMapper().writeValueAsString(
                 Files.readString(sample.resolve("king-james-bible.txt")).substring(0, 7_000))
-            + "}\n{\"id\": \"devil\", \"text\": \"a duplicate id\"}\n");
+            + ", \"summary\": \"God created the heaven and the earth, and made man.\"}\n"
+            + "{\"id\": \"devil\", \"text\": \"a duplicate id\"}\n");
   }
 
   @AfterAll
@@ -81,6 +82,35 @@ class PipelineJobTest {
     assertSchema(Tables.SEGMENT_METRICS, runDir + "/segment_metrics");
     assertSchema(Tables.DOC_METRICS, runDir + "/doc_metrics");
     assertSchema(Tables.ERRORS, runDir + "/errors");
+    assertSchema(Tables.SUMMARIES, runDir + "/summaries");
+    assertSchema(Tables.ROUGE, runDir + "/rouge");
+    assertSchema(Tables.REFERENCES, runDir + "/references");
+
+    // every document gets a summary whose sentences are where the offsets say
+    Map<String, String> texts = spark.read().parquet(runDir + "/documents").collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(4)));
+    List<Row> summaries = spark.read().parquet(runDir + "/summaries").collectAsList();
+    assertEquals(texts.keySet(), summaries.stream().map(r -> r.getString(0)).collect(Collectors.toSet()));
+    for (Row summary : summaries) {
+      String text = texts.get(summary.getString(0));
+      List<Integer> starts = summary.getList(4);
+      List<Integer> ends = summary.getList(5);
+      StringBuilder rebuilt = new StringBuilder();
+      for (int i = 0; i < starts.size(); i++) {
+        rebuilt.append(i == 0 ? "" : " ").append(text.substring(starts.get(i), ends.get(i)).replaceAll("\\s+", " "));
+      }
+      assertEquals(summary.getString(2), rebuilt.toString(), summary.getString(0));
+    }
+    // ROUGE only where references came with the input, and equal to scoring the tables again
+    List<Row> rouge = spark.read().parquet(runDir + "/rouge").collectAsList();
+    assertEquals(1, rouge.size());
+    assertEquals("bible", rouge.get(0).getString(0));
+    String bibleSummary = summaries.stream().filter(r -> r.getString(0).equals("bible")).findFirst().orElseThrow().getString(2);
+    io.infinispark.eval.Rouge.Scores expected = io.infinispark.eval.Rouge.best(
+        List.of("God created the heaven and the earth, and made man."), bibleSummary);
+    assertEquals(expected.rouge1().f1(), rouge.get(0).getDouble(3), 1e-12);
+    assertEquals(expected.rougeL().recall(), rouge.get(0).getDouble(11), 1e-12);
+    assertTrue(expected.rouge1().f1() > 0, "the Genesis summary shares no word with its reference");
 
     Map<String, Row> docs =
         result.docMetrics().stream().collect(Collectors.toMap(r -> r.getString(0), r -> r));
@@ -127,7 +157,7 @@ class PipelineJobTest {
   void theMemoryAblationAndPositionBucketsReaggregateToTheDocumentTotals() {
     RecurOptions options = new RecurOptions(2, 0, DevicePolicy.CPU, "float32");
     PipelineJob.Result result =
-        run(new PipelineConfig(input.toString(), dir.resolve("ablation").toString(), options, true, 100));
+        run(new PipelineConfig(input.toString(), dir.resolve("ablation").toString(), options, true, 100, 60));
     String runDir = result.runDir();
     assertSchema(Tables.PERPLEXITY, runDir + "/perplexity");
     Dataset<Row> perplexity = spark.read().parquet(runDir + "/perplexity");
