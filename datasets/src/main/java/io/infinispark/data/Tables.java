@@ -1,5 +1,6 @@
 package io.infinispark.data;
 
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
@@ -139,6 +140,28 @@ public final class Tables {
           field("rougeL_f1", DoubleType, false),
           field("rougeL_precision", DoubleType, false),
           field("rougeL_recall", DoubleType, false));
+
+  /**
+   * One row per passkey example: the continuation the model generated greedily after the question
+   * (10 tokens), and whether its first integer is the key (the original passkey harness's rule).
+   */
+  public static final StructType PASSKEY =
+      schema(
+          field("doc_id", StringType, false),
+          field("requested_tokens", LongType, false),
+          field("depth", DoubleType, false),
+          field("passkey", StringType, false),
+          field("n_tokens", LongType, false),
+          field("predicted", StringType, false),
+          field("correct", BooleanType, false));
+
+  /** Passkey accuracy per (length, depth), like the paper's Table 3. */
+  public static final StructType PASSKEY_GRID =
+      schema(
+          field("requested_tokens", LongType, false),
+          field("depth", DoubleType, false),
+          field("examples", LongType, false),
+          field("accuracy", DoubleType, false));
 
   /** A table plus a trailing nullable {@code error} column: stage output before it is split. */
   public static StructType withError(StructType table) {

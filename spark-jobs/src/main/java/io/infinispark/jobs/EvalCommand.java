@@ -1,0 +1,97 @@
+package io.infinispark.jobs;
+
+import io.infinispark.data.passkey.PasskeyGenerator;
+import io.infinispark.data.passkey.PasskeySets;
+import io.infinispark.data.passkey.PasskeySpec;
+import io.infinispark.model.ModelWeights;
+import io.infinispark.tokenizer.TextTokenizer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./run.sh eval}: passkey retrieval over a grid of lengths and depths. Writes, under
+ * OUTPUT/RUN_ID/: passkey_examples and passkey_segments (the generated set), passkey (one row per
+ * example) and passkey_grid (accuracy per length × depth).
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Passkey retrieval accuracy over a grid of lengths (model tokens) and needle depths")
+final class EvalCommand implements Callable<Integer> {
+  @Option(names = "--passkey-lengths", split = ",", defaultValue = "32768,131072",
+      description = "Lengths in model tokens (default: ${DEFAULT-VALUE}; the paper's grid: 32768,131072,262144,524288,1048576)")
+  List<Long> lengths;
+
+  @Option(names = "--passkey-depths", split = ",", defaultValue = "0,0.5,1",
+      description = "Needle depths, 0 = start … 1 = end (default: ${DEFAULT-VALUE})")
+  List<Double> depths;
+
+  @Option(names = "--passkey-keys", defaultValue = "1", description = "Keys per cell (default: ${DEFAULT-VALUE})")
+  int keys;
+
+  @Option(names = "--seed", defaultValue = "1000000",
+      description = "First key seed; evaluation keys are seeds ≥ 1,000,000 (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--model", description = "Model directory (default: the default model)")
+  Path model;
+
+  @Option(names = "--output", description = "Where run directories go (default: ./runs)")
+  String output;
+
+  @Option(names = "--run-id", description = "Name of the run directory (default: eval-<date-time>-<suffix>)")
+  String runId;
+
+  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
+  String device;
+
+  @Option(names = "--dtype", defaultValue = "float32", description = "Weights dtype (default: ${DEFAULT-VALUE})")
+  String dtype;
+
+  @Mixin SparkOptions spark;
+
+  @Override
+  public Integer call() throws Exception {
+    ModelBundle bundle = ModelBundle.load(model != null ? model : Main.home().resolve("model-udfs/models/default"));
+    String dir = (output != null ? output : Path.of("runs").toAbsolutePath().toString()) + "/"
+        + (runId != null ? runId : "eval-" + Main.newRunId());
+    RecurOptions options = new RecurOptions(1, 0, DevicePolicy.parse(device), dtype);
+    SparkSession session = spark.start("infini-spark eval");
+    try {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
+      Broadcast<PasskeyGenerator> generator = jsc.broadcast(new PasskeyGenerator(PasskeySpec.paper(), bundle.tokenizer()));
+      long n = PasskeySets.write(session, generator, new PasskeySets.Grid(lengths, depths, keys, seed),
+          bundle.weights().config().segmentLength(), dir + "/passkey_set");
+      System.out.printf("passkey: %d examples → reading them through %s (%s)%n", n, bundle.dir(), bundle.weights().provenance());
+      List<Row> grid = evaluate(session, dir, jsc.broadcast(bundle.weights()), jsc.broadcast(bundle.tokenizer()), options);
+      System.out.printf("%12s %7s %9s %9s%n", "tokens", "depth", "examples", "accuracy");
+      for (Row r : grid) {
+        System.out.printf(Locale.ROOT, "%12d %7.2f %9d %8.0f%%%n", r.getLong(0), r.getDouble(1), r.getLong(2), 100 * r.getDouble(3));
+      }
+      System.out.println("outputs: " + dir + "/{passkey_set/examples,passkey_set/segments,passkey,passkey_grid} (Parquet)");
+      if (bundle.weights().isRandomInit()) {
+        System.out.println("note: the model's weights are a seeded random initialisation (untrained): expect 0%.");
+      }
+    } finally {
+      session.stop();
+    }
+    return 0;
+  }
+
+  /** Reads dir/passkey_set, writes dir/passkey and dir/passkey_grid; returns the grid. */
+  static List<Row> evaluate(SparkSession session, String dir, Broadcast<ModelWeights> weights,
+      Broadcast<TextTokenizer> tokenizer, RecurOptions options) {
+    PasskeyStage.run(session.read().parquet(dir + "/passkey_set/examples"),
+            session.read().parquet(dir + "/passkey_set/segments"), weights, tokenizer, options)
+        .write().parquet(dir + "/passkey");
+    PasskeyStage.grid(session.read().parquet(dir + "/passkey")).write().parquet(dir + "/passkey_grid");
+    return session.read().parquet(dir + "/passkey_grid").orderBy("requested_tokens", "depth").collectAsList();
+  }
+}

@@ -1,0 +1,56 @@
+package io.infinispark.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.infinispark.data.SparkSessions;
+import io.infinispark.data.Tables;
+import io.infinispark.data.passkey.PasskeyGenerator;
+import io.infinispark.data.passkey.PasskeySets;
+import io.infinispark.data.passkey.PasskeySpec;
+import io.infinispark.eval.PasskeyScoring;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The passkey evaluation on a tiny model: the mechanics, not the accuracy (it is untrained). */
+class PasskeyStageTest {
+  @Test
+  void everyExampleIsAnsweredScoredAndCountedInTheGrid(@TempDir Path dir) throws Exception {
+    String text = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt")).substring(0, 40_000)
+        + " The grass is green. The sky is blue. The sun is yellow. Here we go. There and back again."
+        + " There is an important info hidden inside a lot of irrelevant text. What is the pass key? 0123456789";
+    ModelBundle bundle = ModelBundle.load(TinyModel.write(dir.resolve("model"), List.of(text)));
+    SparkSession spark = SparkSessions.forTests();
+    try {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      var generator = jsc.broadcast(new PasskeyGenerator(PasskeySpec.paper(), bundle.tokenizer()));
+      String run = dir.resolve("run").toString();
+      PasskeySets.write(spark, generator, new PasskeySets.Grid(List.of(150L, 400L), List.of(0.0, 1.0), 2, 1_000_000),
+          TinyModel.SEGMENT, run + "/passkey_set");
+      List<Row> grid = EvalCommand.evaluate(spark, run, jsc.broadcast(bundle.weights()), jsc.broadcast(bundle.tokenizer()),
+          new RecurOptions(1, 0, DevicePolicy.CPU, "float32"));
+
+      List<Row> results = spark.read().parquet(run + "/passkey").collectAsList();
+      assertEquals(8, results.size());
+      assertEquals(List.of(Tables.PASSKEY.fieldNames()), List.of(spark.read().parquet(run + "/passkey").schema().fieldNames()));
+      for (Row r : results) {
+        assertEquals(PasskeyScoring.correct(r.getString(5), r.getString(3)), r.getBoolean(6), r.getString(0));
+        assertEquals(PasskeySpec.paper().digits(), r.getString(3).length());
+      }
+      assertEquals(4, grid.size());
+      for (Row cell : grid) {
+        long correct = results.stream()
+            .filter(r -> r.getLong(1) == cell.getLong(0) && r.getDouble(2) == cell.getDouble(1) && r.getBoolean(6)).count();
+        assertEquals(2L, cell.getLong(2));
+        assertEquals(correct / 2.0, cell.getDouble(3), 1e-12);
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+}
