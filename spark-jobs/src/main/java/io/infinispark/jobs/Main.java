@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
       "carrying its compressive memory across segments, and writes per-segment and per-document",
       "metrics to Parquet under OUTPUT/RUN_ID/."
     },
-    subcommands = {BenchCommand.class, TrainTokenizerCommand.class, DatasetsCommand.class, EvalCommand.class})
+    subcommands = {BenchCommand.class, TrainTokenizerCommand.class, DatasetsCommand.class, EvalCommand.class, ReportCommand.class})
 public final class Main implements Callable<Integer> {
   @Option(names = "--input", paramLabel = "PATH",
       description = "File or directory of .txt, .jsonl or .parquet documents (default: bundled sample corpus)")

@@ -55,7 +55,8 @@ final class RunManifest {
     v.put("spark", spark.version());
     v.put("djl", ai.djl.engine.Engine.getDjlVersion());
     v.put("pytorch", ai.djl.engine.Engine.getEngine("PyTorch").getVersion());
-    v.put("infini_spark", String.valueOf(RunManifest.class.getPackage().getImplementationVersion()));
+    String version = RunManifest.class.getPackage().getImplementationVersion();
+    v.put("infini_spark", version != null ? version : "dev (classes, not a jar)");
   }
 
   void stage(String name, long millis, Map<String, Object> counts) {

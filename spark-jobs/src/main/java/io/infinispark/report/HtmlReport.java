@@ -1,0 +1,283 @@
+package io.infinispark.report;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.infinispark.model.Checkpoint;
+import io.infinispark.model.ModelWeights;
+import io.infinispark.model.WeightNames;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One self-contained HTML page for a run directory (inline CSS and SVG, no scripts, opens offline):
+ * the manifest, per-document metrics, perplexity against position with and without memory, stage
+ * timings, the model's gates, summaries beside their references with ROUGE, the passkey grid and
+ * the errors. Sections whose tables a run does not have say so instead.
+ */
+public final class HtmlReport {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final SparkSession spark;
+  private final Path runDir;
+  private final StringBuilder html = new StringBuilder();
+
+  private HtmlReport(SparkSession spark, Path runDir) {
+    this.spark = spark;
+    this.runDir = runDir;
+  }
+
+  /** Writes RUN_DIR/report.html; {@code passkeyDir}: an eval run whose passkey_grid to show, or null. */
+  public static Path write(SparkSession spark, Path runDir, Path passkeyDir) throws IOException {
+    if (!Files.isRegularFile(runDir.resolve("manifest.json"))) {
+      throw new IllegalArgumentException("not a run directory (no manifest.json): " + runDir);
+    }
+    HtmlReport report = new HtmlReport(spark, runDir);
+    JsonNode manifest = JSON.readTree(runDir.resolve("manifest.json").toFile());
+    report.header(manifest);
+    report.documents();
+    report.perplexity();
+    report.stages(manifest);
+    report.gates(manifest);
+    report.summaries();
+    report.passkey(passkeyDir != null ? passkeyDir : runDir);
+    report.errors();
+    Path out = runDir.resolve("report.html");
+    Files.writeString(out, report.html.append("</body></html>\n").toString(), StandardCharsets.UTF_8);
+    return out;
+  }
+
+  private boolean has(String table) {
+    return Files.isDirectory(runDir.resolve(table));
+  }
+
+  private List<Row> read(Path dir, String table) {
+    return spark.read().parquet(dir.resolve(table).toString()).collectAsList();
+  }
+
+  private void header(JsonNode m) {
+    html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Infini-Spark run ")
+        .append(Html.escape(m.path("run_id").asText())).append("</title><style>")
+        .append("body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1000px;color:#222}")
+        .append("table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
+        .append("td:first-child,th:first-child,#manifest td{text-align:left}.warn{background:#fff3cd;padding:.6em;border:1px solid #e0c36b}")
+        .append(".chart text{font-size:12px}.tick{fill:#555}.axis{fill:#222;font-weight:600}.cellText{font-size:11px}")
+        .append("blockquote{border-left:4px solid #ccc;margin:.4em 0;padding:.2em .8em;color:#333}")
+        .append("</style></head><body>");
+    html.append("<h1>Infini-Spark run ").append(Html.escape(m.path("run_id").asText())).append("</h1>");
+    JsonNode model = m.path("model");
+    if (model.path("random_init").asBoolean()) {
+      html.append("<p class=\"warn\" id=\"random-init\">The model's weights are a seeded random initialisation "
+          + "(untrained): perplexities near the vocabulary size and zero passkey accuracy are expected.</p>");
+    }
+    Map<String, String> rows = new LinkedHashMap<>();
+    rows.put("status", m.path("status").asText());
+    rows.put("started / finished", m.path("started_at").asText() + " / " + m.path("finished_at").asText());
+    rows.put("input", m.path("input").asText());
+    rows.put("model", model.path("dir").asText() + " — " + model.path("provenance").asText());
+    rows.put("parameters", String.format(Locale.ROOT, "%,d", model.path("parameters").asLong()));
+    rows.put("config hash", model.path("config_hash").asText());
+    rows.put("Spark", m.path("spark").path("version").asText() + " " + m.path("spark").path("master").asText());
+    rows.put("versions", m.path("versions").toString());
+    html.append("<h2>Run</h2><table id=\"manifest\">");
+    rows.forEach((k, v) -> html.append("<tr><th>").append(Html.escape(k)).append("</th><td>").append(Html.escape(v)).append("</td></tr>"));
+    html.append("</table>");
+  }
+
+  private void documents() {
+    html.append("<h2>Documents</h2>");
+    if (!has("doc_metrics")) {
+      html.append("<p>No doc_metrics table in this run.</p>");
+      return;
+    }
+    Map<String, double[]> reset = resetTotals();
+    html.append("<table id=\"documents\"><tr><th>document</th><th>tokens</th><th>segments</th><th>perplexity</th>")
+        .append(reset.isEmpty() ? "" : "<th>perplexity, memory reset</th><th>memory gain</th>")
+        .append("<th>tokens/s</th></tr>");
+    for (Row r : spark.read().parquet(runDir.resolve("doc_metrics").toString()).orderBy("doc_id").collectAsList()) {
+      double perplexity = r.getAs("perplexity");
+      html.append("<tr><td>").append(Html.escape(r.getAs("doc_id"))).append("</td>")
+          .append(cell(String.format(Locale.ROOT, "%,d", r.<Long>getAs("n_tokens"))))
+          .append(cell(String.valueOf(r.<Integer>getAs("n_segments"))))
+          .append(cell(String.format(Locale.ROOT, "%.2f", perplexity)));
+      double[] rs = reset.get(r.<String>getAs("doc_id"));
+      if (!reset.isEmpty()) {
+        double resetPerplexity = rs == null ? Double.NaN : Math.exp(rs[0] / rs[1]);
+        html.append(cell(String.format(Locale.ROOT, "%.2f", resetPerplexity)))
+            .append(cell(String.format(Locale.ROOT, "%.1f%%", 100 * (1 - perplexity / resetPerplexity))));
+      }
+      html.append(cell(String.format(Locale.ROOT, "%,.0f", r.<Double>getAs("tokens_per_second")))).append("</tr>");
+    }
+    html.append("</table>");
+  }
+
+  /** doc → {nll_sum, n_predicted} with the memory reset, when the run has the ablation. */
+  private Map<String, double[]> resetTotals() {
+    Map<String, double[]> totals = new LinkedHashMap<>();
+    if (has("perplexity")) {
+      for (Row r : read(runDir, "perplexity")) {
+        if (r.<String>getAs("memory").equals("reset")) {
+          double[] t = totals.computeIfAbsent(r.getAs("doc_id"), k -> new double[2]);
+          t[0] += r.<Double>getAs("nll_sum");
+          t[1] += r.<Long>getAs("n_predicted");
+        }
+      }
+    }
+    return totals;
+  }
+
+  private void perplexity() {
+    html.append("<h2>Perplexity by position in the book</h2>");
+    if (!has("perplexity")) {
+      html.append("<p>No perplexity table in this run.</p>");
+      return;
+    }
+    Map<String, List<Row>> byDocAndMode = new LinkedHashMap<>();
+    for (Row r : spark.read().parquet(runDir.resolve("perplexity").toString()).orderBy("doc_id", "memory", "bucket").collectAsList()) {
+      byDocAndMode.computeIfAbsent(r.<String>getAs("doc_id") + "\u0000" + r.<String>getAs("memory"), k -> new ArrayList<>()).add(r);
+    }
+    List<Svg.Series> series = new ArrayList<>();
+    Map<String, String> colors = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Row>> e : byDocAndMode.entrySet()) {
+      String[] key = e.getKey().split("\u0000");
+      if (!colors.containsKey(key[0]) && colors.size() == Svg.PALETTE.length) {
+        continue; // at most 8 documents in one chart
+      }
+      String color = colors.computeIfAbsent(key[0], k -> Svg.PALETTE[colors.size()]);
+      List<Row> rows = e.getValue();
+      double[] x = rows.stream().mapToDouble(r -> r.<Long>getAs("bucket_end")).toArray();
+      double[] y = rows.stream().mapToDouble(r -> r.<Double>getAs("perplexity")).toArray();
+      series.add(new Svg.Series(key[0] + " — memory " + key[1], x, y, color, key[1].equals("reset")));
+    }
+    html.append(Svg.lineChart("perplexity-chart", "tokens into the document", "perplexity", series))
+        .append("<p>Solid: memory carried across segments; dashed: memory reset at every segment "
+            + "(run with <code>--memory-ablation</code>).</p>");
+  }
+
+  private void stages(JsonNode m) {
+    html.append("<h2>Stage timings</h2>");
+    List<String> names = new ArrayList<>();
+    List<Double> seconds = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = m.path("stages").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      names.add(e.getKey());
+      seconds.add(e.getValue().path("millis").asDouble() / 1000);
+      if (e.getValue().has("tokens_read")) {
+        double rate = e.getValue().path("tokens_read").asDouble() / Math.max(1e-9, e.getValue().path("millis").asDouble() / 1000);
+        html.append(String.format(Locale.ROOT, "<p>%s: %,.0f tokens/s</p>", Html.escape(e.getKey()), rate));
+      }
+    }
+    html.append(Svg.barChart("stages-chart", names, seconds.stream().mapToDouble(Double::doubleValue).toArray(), "s"));
+  }
+
+  private void gates(JsonNode m) {
+    html.append("<h2>Memory gates sigmoid(β)</h2>");
+    try {
+      ModelWeights weights = Checkpoint.load(Path.of(m.path("model").path("dir").asText()));
+      int layers = weights.config().nLayers();
+      int heads = weights.config().nHeads();
+      List<Svg.Cell> cells = new ArrayList<>();
+      List<String> rows = new ArrayList<>();
+      List<String> columns = new ArrayList<>();
+      for (int h = 0; h < heads; h++) {
+        columns.add("head " + h);
+      }
+      for (int layer = 0; layer < layers; layer++) {
+        rows.add("layer " + layer);
+        float[] beta = weights.tensor(WeightNames.gate(layer)).data();
+        for (int h = 0; h < heads; h++) {
+          double share = 1 / (1 + Math.exp(-beta[h]));
+          cells.add(new Svg.Cell(layer, h, share, String.format(Locale.ROOT, "%.2f", share)));
+        }
+      }
+      html.append(Svg.heatMap("gates-chart", rows, columns, cells))
+          .append("<p>Share of each head's output read from memory: near 1, a memory head; near 0, a local head.</p>");
+    } catch (IOException | RuntimeException e) {
+      html.append("<p>The model could not be loaded to show its gates: ").append(Html.escape(e.getMessage())).append("</p>");
+    }
+  }
+
+  private void summaries() {
+    html.append("<h2>Summaries</h2>");
+    if (!has("summaries")) {
+      html.append("<p>No summaries table in this run.</p>");
+      return;
+    }
+    Map<String, List<String>> references = new LinkedHashMap<>();
+    if (has("references")) {
+      for (Row r : read(runDir, "references")) {
+        references.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getString(3));
+      }
+    }
+    Map<String, Row> rouge = new LinkedHashMap<>();
+    if (has("rouge")) {
+      read(runDir, "rouge").forEach(r -> rouge.put(r.getString(0) + "\u0000" + r.getString(1), r));
+    }
+    html.append("<div id=\"summaries\">");
+    for (Row s : spark.read().parquet(runDir.resolve("summaries").toString()).orderBy("doc_id", "method").collectAsList()) {
+      html.append("<h3>").append(Html.escape(s.getString(0))).append(" — ").append(Html.escape(s.getString(1))).append("</h3>")
+          .append("<blockquote class=\"summary\">").append(Html.escape(s.getString(2))).append("</blockquote>");
+      for (String reference : references.getOrDefault(s.getString(0), List.of())) {
+        html.append("<p>Reference:</p><blockquote class=\"reference\">").append(Html.escape(reference)).append("</blockquote>");
+      }
+      Row r = rouge.get(s.getString(0) + "\u0000" + s.getString(1));
+      if (r != null) {
+        html.append(String.format(Locale.ROOT,
+            "<table class=\"rouge\"><tr><th>F1</th><th>ROUGE-1</th><th>ROUGE-2</th><th>ROUGE-L</th></tr>"
+                + "<tr><td>%d reference(s)</td><td>%.3f</td><td>%.3f</td><td>%.3f</td></tr></table>",
+            r.getInt(2), r.getDouble(3), r.getDouble(6), r.getDouble(9)));
+      }
+    }
+    html.append("</div>");
+  }
+
+  private void passkey(Path dir) {
+    html.append("<h2>Passkey retrieval</h2>");
+    if (!Files.isDirectory(dir.resolve("passkey_grid"))) {
+      html.append("<p>No passkey grid: run <code>./run.sh eval</code> and pass its directory with "
+          + "<code>--passkey DIR</code>.</p>");
+      return;
+    }
+    List<Row> grid = spark.read().parquet(dir.resolve("passkey_grid").toString()).orderBy(col("requested_tokens"), col("depth")).collectAsList();
+    List<String> lengths = grid.stream().map(r -> String.format(Locale.ROOT, "%,d", r.getLong(0))).distinct().toList();
+    List<String> depths = grid.stream().map(r -> String.format(Locale.ROOT, "%.2f", r.getDouble(1))).distinct().sorted().toList();
+    List<Svg.Cell> cells = new ArrayList<>();
+    for (Row r : grid) {
+      cells.add(new Svg.Cell(lengths.indexOf(String.format(Locale.ROOT, "%,d", r.getLong(0))),
+          depths.indexOf(String.format(Locale.ROOT, "%.2f", r.getDouble(1))), r.getDouble(3),
+          String.format(Locale.ROOT, "%.0f%%", 100 * r.getDouble(3))));
+    }
+    html.append(Svg.heatMap("passkey-chart", lengths, depths.stream().map(d -> "depth " + d).toList(), cells))
+        .append("<p>Rows: length in tokens; columns: where the key is hidden (0 = start, 1 = end).</p>");
+  }
+
+  private void errors() {
+    html.append("<h2>Errors</h2>");
+    List<Row> errors = has("errors") ? read(runDir, "errors") : List.of();
+    if (errors.isEmpty()) {
+      html.append("<p id=\"no-errors\">No document was left out.</p>");
+      return;
+    }
+    html.append("<table id=\"errors\"><tr><th>document</th><th>stage</th><th>reason</th><th>source</th></tr>");
+    for (Row r : errors) {
+      html.append("<tr><td>").append(Html.escape(r.getString(0))).append("</td><td>").append(Html.escape(r.getString(2)))
+          .append("</td><td>").append(Html.escape(r.getString(3))).append("</td><td>").append(Html.escape(r.getString(1))).append("</td></tr>");
+    }
+    html.append("</table>");
+  }
+
+  private static String cell(String value) {
+    return "<td>" + Html.escape(value) + "</td>";
+  }
+}
