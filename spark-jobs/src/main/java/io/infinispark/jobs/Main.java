@@ -1,6 +1,12 @@
 package io.infinispark.jobs;
 
+import io.infinispark.data.passkey.PasskeyGenerator;
+import io.infinispark.data.passkey.PasskeySets;
+import io.infinispark.data.passkey.PasskeySpec;
+import io.infinispark.report.HtmlReport;
 import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -71,6 +77,13 @@ public final class Main implements Callable<Integer> {
       description = "About how many words each summary has (default: ${DEFAULT-VALUE})")
   int summaryWords;
 
+  @Option(names = "--passkey-lengths", split = ",", defaultValue = "4096,16384",
+      description = "Lengths of the small passkey grid read after the corpus, at depths 0, 0.5, 1 (default: ${DEFAULT-VALUE})")
+  List<Long> passkeyLengths;
+
+  @Option(names = "--no-passkey", description = "Skip the passkey grid")
+  boolean noPasskey;
+
   @Option(names = "--progress-seconds", defaultValue = "5", description = "Seconds between progress lines (default: ${DEFAULT-VALUE})")
   long progressSeconds;
 
@@ -111,10 +124,30 @@ public final class Main implements Callable<Integer> {
       Progress progress = new Progress(session, System.out, true, progressSeconds);
       PipelineJob.Result result = PipelineJob.run(session, config, bundle, progress);
       printSummary(result, bundle);
+      if (!noPasskey) {
+        passkeyGrid(session, config, bundle);
+      }
+      System.out.println("report:  " + HtmlReport.write(session, Path.of(config.runDir()), null));
       return 0;
     } finally {
       session.stop();
     }
+  }
+
+  /** A small passkey grid through the same model, into the run directory (the report shows it). */
+  private void passkeyGrid(SparkSession session, PipelineConfig config, ModelBundle bundle) {
+    System.out.println("» passkey …");
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
+    var generator = jsc.broadcast(new PasskeyGenerator(PasskeySpec.paper(), bundle.tokenizer()));
+    PasskeySets.write(session, generator, new PasskeySets.Grid(passkeyLengths, List.of(0.0, 0.5, 1.0), 1, 1_000_000),
+        bundle.weights().config().segmentLength(), config.runDir() + "/passkey_set");
+    List<Row> grid = EvalCommand.evaluate(session, config.runDir(), jsc.broadcast(bundle.weights()),
+        jsc.broadcast(bundle.tokenizer()), config.recur().withLanes(1));
+    StringBuilder line = new StringBuilder("  passkey accuracy (tokens @ depth):");
+    for (Row r : grid) {
+      line.append(String.format(Locale.ROOT, " %d@%.1f=%.0f%%", r.getLong(0), r.getDouble(1), 100 * r.getDouble(3)));
+    }
+    System.out.println(line);
   }
 
   static String newRunId() {

@@ -89,12 +89,15 @@ class MainTest {
 
     Captured run = execute("--model", llama.toString(), "--input", input.toString(),
         "--output", dir.resolve("runs").toString(), "--run-id", "llama", "--master", "local[2]",
-        "--conf", "spark.ui.enabled=false", "--progress-seconds", "60");
+        "--conf", "spark.ui.enabled=false", "--progress-seconds", "60", "--passkey-lengths", "100");
     assertEquals(0, run.code, run.err.toString());
     Path metrics = dir.resolve("runs/llama/doc_metrics");
     assertTrue(Files.list(metrics).anyMatch(p -> p.toString().endsWith(".parquet")), "no doc_metrics written");
     String manifest = Files.readString(dir.resolve("runs/llama/manifest.json"));
     assertTrue(manifest.contains("memory gates β=-10.0 added to 2 layers"), manifest);
     assertTrue(manifest.contains("\"status\" : \"succeeded\""), manifest);
+    String report = Files.readString(dir.resolve("runs/llama/report.html"));
+    assertTrue(report.contains("id=\"passkey-chart\""), "the report lacks the passkey grid");
+    assertEquals(3, org.jsoup.Jsoup.parse(report).select("#passkey-chart rect.cell").size(), "1 length × 3 depths");
   }
 }
