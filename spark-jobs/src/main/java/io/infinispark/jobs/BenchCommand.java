@@ -45,7 +45,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ModelBundle bundle = ModelBundle.load(model != null ? model : Main.home().resolve("model-udfs/models/default"));
+    ModelBundle bundle = ModelBundle.load(model != null ? model : Main.defaultModel());
     ModelConfig c = bundle.weights().config();
     System.out.printf("bench: %s · %,d parameters · segment %d · lanes %d · dtype %s · %d cores · %s%n",
         bundle.dir(), c.parameterCount(), c.segmentLength(), lanes, dtype,

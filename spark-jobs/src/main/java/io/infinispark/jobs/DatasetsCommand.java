@@ -44,7 +44,7 @@ final class DatasetsCommand {
     public Integer call() throws Exception {
       Path cacheDir = cache != null ? cache : Main.home().resolve("datasets/cache");
       String output = out != null ? out : Main.home().resolve("datasets/corpus").toString();
-      ModelBundle bundle = ModelBundle.load(model != null ? model : Main.home().resolve("model-udfs/models/default"));
+      ModelBundle bundle = ModelBundle.load(model != null ? model : Main.defaultModel());
       long started = System.currentTimeMillis();
       List<CorpusDocument> docs = new CorpusSources(cacheDir).all();
       System.out.printf("converted %d documents from %s in %s%n", docs.size(), cacheDir,
@@ -124,7 +124,7 @@ final class DatasetsCommand {
 
     @Override
     public Integer call() throws Exception {
-      ModelBundle bundle = ModelBundle.load(model != null ? model : Main.home().resolve("model-udfs/models/default"));
+      ModelBundle bundle = ModelBundle.load(model != null ? model : Main.defaultModel());
       io.infinispark.data.passkey.PasskeySpec spec = io.infinispark.data.passkey.PasskeySpec.paper().withDigits(digits);
       if (fillerFile != null) {
         spec = spec.withFiller(Files.readAllLines(fillerFile).stream().map(String::strip).filter(s -> !s.isEmpty()).toList());

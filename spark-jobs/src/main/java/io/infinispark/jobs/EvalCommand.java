@@ -59,7 +59,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ModelBundle bundle = ModelBundle.load(model != null ? model : Main.home().resolve("model-udfs/models/default"));
+    ModelBundle bundle = ModelBundle.load(model != null ? model : Main.defaultModel());
     String dir = (output != null ? output : Path.of("runs").toAbsolutePath().toString()) + "/"
         + (runId != null ? runId : "eval-" + Main.newRunId());
     RecurOptions options = new RecurOptions(1, 0, DevicePolicy.parse(device), dtype);

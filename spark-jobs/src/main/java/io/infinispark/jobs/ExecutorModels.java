@@ -34,6 +34,13 @@ final class ExecutorModels {
         });
   }
 
+  /** The model on the device this task should use: its Spark-assigned GPU, or the CPU (see {@link DevicePolicy}). */
+  static InfiniTransformer forThisTask(ModelWeights weights, RecurOptions options) {
+    org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+    Device device = options.device().choose(task == null ? null : task.resourcesJMap());
+    return get(weights, device, options.dataType());
+  }
+
   /** How many times weights were turned into device arrays in this JVM. */
   static int loads() {
     return LOADS.get();

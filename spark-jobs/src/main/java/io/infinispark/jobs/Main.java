@@ -108,11 +108,16 @@ public final class Main implements Callable<Integer> {
     return Path.of(System.getProperty("infinispark.home", ".")).toAbsolutePath().normalize();
   }
 
+  /** The bundled default model directory. */
+  static Path defaultModel() {
+    return home().resolve("model-udfs/models/default");
+  }
+
   @Override
   public Integer call() throws Exception {
     String in = input != null ? input : home().resolve("datasets/sample").toString();
     String out = output != null ? output : Path.of("runs").toAbsolutePath().toString();
-    Path modelDir = model != null ? model : home().resolve("model-udfs/models/default");
+    Path modelDir = model != null ? model : defaultModel();
     String id = runId != null ? runId : newRunId();
     RecurOptions recur = new RecurOptions(lanes, partitions, DevicePolicy.parse(device), dtype);
     ModelBundle bundle = ModelBundle.load(modelDir);

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.infinispark.data.Tables;
 import io.infinispark.eval.PasskeyScoring;
@@ -17,7 +16,6 @@ import io.infinispark.tokenizer.TextTokenizer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -67,11 +65,9 @@ public final class PasskeyStage {
       if (!rows.hasNext()) {
         return java.util.Collections.emptyIterator();
       }
-      TaskContext task = TaskContext.get();
-      Device device = options.device().choose(task == null ? null : task.resourcesJMap());
-      InfiniTransformer model = ExecutorModels.get(weights.value(), device, options.dataType());
+      InfiniTransformer model = ExecutorModels.forThisTask(weights.value(), options);
       List<Row> out = new ArrayList<>();
-      try (NDManager base = NDManager.newBaseManager(device)) {
+      try (NDManager base = NDManager.newBaseManager(model.device())) {
         MemoryState state = null;
         String doc = null;
         while (rows.hasNext()) {

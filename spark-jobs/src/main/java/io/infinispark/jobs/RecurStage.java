@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.row_number;
 
-import ai.djl.Device;
 import io.infinispark.data.Tables;
 import io.infinispark.model.InfiniTransformer;
 import io.infinispark.model.MemoryMode;
@@ -91,12 +90,10 @@ public final class RecurStage {
       if (!rows.hasNext()) {
         return java.util.Collections.emptyIterator();
       }
-      TaskContext task = TaskContext.get();
-      Device device = options.device().choose(task == null ? null : task.resourcesJMap());
-      InfiniTransformer model = ExecutorModels.get(weights.value(), device, options.dataType());
+      InfiniTransformer model = ExecutorModels.forThisTask(weights.value(), options);
       Recurrence recurrence = new Recurrence(model, options.lanes(), memory);
-      if (task != null) {
-        task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) t -> recurrence.close());
+      if (TaskContext.get() != null) {
+        TaskContext.get().addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) t -> recurrence.close());
       }
       Iterator<SegmentScore> scores = recurrence.run(new Inputs(rows));
       return new Iterator<>() {
