@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Writes a complete tiny model directory (config, weights, tokenizer) for pipeline tests. */
-final class TinyModel {
+public final class TinyModel {
   static final int VOCAB = 400;
   static final int SEGMENT = 32;
 

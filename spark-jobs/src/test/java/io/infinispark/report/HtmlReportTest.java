@@ -4,27 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.infinispark.data.SparkSessions;
-import io.infinispark.data.Tables;
-import io.infinispark.jobs.DevicePolicy;
-import io.infinispark.jobs.ModelBundle;
-import io.infinispark.jobs.PipelineConfig;
-import io.infinispark.jobs.PipelineJob;
-import io.infinispark.jobs.Progress;
-import io.infinispark.jobs.RecurOptions;
-import io.infinispark.model.Checkpoint;
-import io.infinispark.model.MemoryRule;
-import io.infinispark.model.ModelConfig;
-import io.infinispark.model.ModelWeights;
-import io.infinispark.model.Safetensors;
-import io.infinispark.tokenizer.BpeTrainer;
+import io.infinispark.jobs.SmallRun;
 import java.awt.image.BufferedImage;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -35,34 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 class HtmlReportTest {
   @Test
   void aRunsReportHasEveryChartAndRendersInChromium(@TempDir Path dir) throws Exception {
-    String devil = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
-    ModelConfig config = new ModelConfig(400, 16, 2, 2, 2, 8, 32, 32, MemoryRule.DELTA, 10000, 1e-5, true, 0);
-    Path modelDir = dir.resolve("model");
-    Checkpoint.save(ModelWeights.randomInit(config, 5), modelDir, Safetensors.Dtype.F32);
-    new BpeTrainer(400, 2).train(List.of(devil.substring(0, 60_000))).save(modelDir.resolve("tokenizer.json"));
-    Path input = Files.createDirectories(dir.resolve("in"));
-    Files.writeString(input.resolve("devil.txt"), devil.substring(0, 6_000));
-    Files.writeString(input.resolve("more.jsonl"), "{\"id\": \"jargon\", \"text\": "
-        + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(devil.substring(10_000, 14_000))
-        + ", \"summary\": \"Definitions <b>with</b> a cynical & witty turn.\"}\n");
-
     SparkSession spark = SparkSessions.forTests();
-    Path runDir = dir.resolve("run");
-    Path evalDir = Files.createDirectories(dir.resolve("eval"));
     try {
-      PipelineJob.run(spark,
-          new PipelineConfig(input.toString(), runDir.toString(), new RecurOptions(1, 0, DevicePolicy.CPU, "float32"), true, 64, 50),
-          ModelBundle.load(modelDir), new Progress(spark, new PrintStream(PrintStream.nullOutputStream()), false, 1));
-      spark.createDataFrame(List.of(
-              RowFactory.create(1024L, 0.0, 2L, 1.0), RowFactory.create(1024L, 1.0, 2L, 0.5),
-              RowFactory.create(4096L, 0.0, 2L, 0.0), RowFactory.create(4096L, 1.0, 2L, 0.5)), Tables.PASSKEY_GRID)
-          .write().parquet(evalDir.resolve("passkey_grid").toString());
-      Path report = HtmlReport.write(spark, runDir, evalDir);
+      Path runDir = SmallRun.create(spark, dir);
+      Path report = HtmlReport.write(spark, runDir, null);
 
       Document html = Jsoup.parse(report.toFile(), "UTF-8");
       assertEquals(4, html.select("#perplexity-chart path.series").size(), "2 documents × carried/reset");
       assertEquals(4, html.select("#gates-chart rect.cell").size(), "2 layers × 2 heads");
-      assertEquals(4, html.select("#passkey-chart rect.cell").size());
+      assertEquals(4, html.select("#passkey-chart rect.cell").size(), "2 lengths × 2 depths");
       assertTrue(html.select("#stages-chart rect.bar").size() >= 6, "ingest … summarize");
       assertEquals(3, html.select("#documents tr").size(), "header + 2 documents");
       assertEquals(2, html.select("#summaries blockquote.summary").size());

@@ -1,0 +1,41 @@
+package io.infinispark.jobs;
+
+import io.infinispark.data.passkey.PasskeyGenerator;
+import io.infinispark.data.passkey.PasskeySets;
+import io.infinispark.data.passkey.PasskeySpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A small but complete run for tests of what reads runs (report, notebooks): a tiny model, two
+ * documents (one with a reference summary), the memory ablation, and a 2 × 2 passkey grid.
+ */
+public final class SmallRun {
+  private SmallRun() {}
+
+  /** Writes the run to {@code dir/run} and returns that directory. */
+  public static Path create(SparkSession spark, Path dir) throws IOException {
+    String devil = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
+    ModelBundle bundle = ModelBundle.load(TinyModel.write(dir.resolve("model"), List.of(devil.substring(0, 60_000))));
+    Path input = Files.createDirectories(dir.resolve("in"));
+    Files.writeString(input.resolve("devil.txt"), devil.substring(0, 6_000));
+    Files.writeString(input.resolve("more.jsonl"), "{\"id\": \"jargon\", \"text\": "
+        + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(devil.substring(10_000, 14_000))
+        + ", \"summary\": \"Definitions <b>with</b> a cynical & witty turn.\"}\n");
+    Path run = dir.resolve("run");
+    RecurOptions options = new RecurOptions(1, 0, DevicePolicy.CPU, "float32");
+    PipelineJob.run(spark, new PipelineConfig(input.toString(), run.toString(), options, true, 64, 50), bundle,
+        new Progress(spark, new PrintStream(PrintStream.nullOutputStream()), false, 1));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    var generator = jsc.broadcast(new PasskeyGenerator(PasskeySpec.paper(), bundle.tokenizer()));
+    PasskeySets.write(spark, generator, new PasskeySets.Grid(List.of(120L, 200L), List.of(0.0, 1.0), 1, 1_000_000),
+        TinyModel.SEGMENT, run + "/passkey_set");
+    EvalCommand.evaluate(spark, run.toString(), jsc.broadcast(bundle.weights()), jsc.broadcast(bundle.tokenizer()), options);
+    return run;
+  }
+}
