@@ -8,8 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Greedy decoding after a document's last segment: each new token is the argmax of the model's
- * next-token distribution, given the memory of every full segment before and local attention over
+ * Decoding after a document's last segment (greedy, or sampled by {@link Sampling}): each new token
+ * comes from the model's next-token distribution, given the memory of every full segment before and local attention over
  * the current one. The open segment is re-read with each new token without writing it to memory
  * (the functional {@link InfiniTransformer#forward}); once it is full it is written, and the next
  * segment starts.
@@ -25,6 +25,14 @@ public final class GreedyContinuation {
    */
   public static int[] generate(
       InfiniTransformer model, NDManager base, MemoryState state, int[] openSegment, int maxNewTokens) {
+    return generate(model, base, state, openSegment, maxNewTokens, Sampling.GREEDY);
+  }
+
+  /** As {@link #generate(InfiniTransformer, NDManager, MemoryState, int[], int)}, choosing tokens by {@code sampling}. */
+  public static int[] generate(
+      InfiniTransformer model, NDManager base, MemoryState state, int[] openSegment, int maxNewTokens,
+      Sampling sampling) {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(sampling.seed());
     if (state.batchSize() != 1) {
       throw new IllegalArgumentException("greedy continuation reads one document; state has " + state.batchSize());
     }
@@ -40,7 +48,7 @@ public final class GreedyContinuation {
           memory.add(state.layer(layer));
         }
         NDArray logits = model.forward(ids, scope.ones(ids.getShape()), memory).logits();
-        next = (int) logits.get(0, open.length - 1).argMax().getLong();
+        next = sampling.choose(logits.get(0, open.length - 1).toFloatArray(), random);
       }
       generated[i] = next;
       if (open.length == t) {

@@ -77,6 +77,19 @@ public final class Main implements Callable<Integer> {
       description = "About how many words each summary has (default: ${DEFAULT-VALUE})")
   int summaryWords;
 
+  @Option(names = "--abstractive-tokens", defaultValue = "0",
+      description = "Also generate abstractive summaries of up to N tokens after \"TL;DR:\" (0 = off; for trained checkpoints)")
+  int abstractiveTokens;
+
+  @Option(names = "--temperature", defaultValue = "0.7", description = "Sampling temperature for abstractive summaries; 0 = greedy (default: ${DEFAULT-VALUE})")
+  double temperature;
+
+  @Option(names = "--top-p", defaultValue = "0.9", description = "Nucleus sampling threshold (default: ${DEFAULT-VALUE})")
+  double topP;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Sampling seed (default: ${DEFAULT-VALUE})")
+  long seed;
+
   @Option(names = "--passkey-lengths", split = ",", defaultValue = "4096,16384",
       description = "Lengths of the small passkey grid read after the corpus, at depths 0, 0.5, 1 (default: ${DEFAULT-VALUE})")
   List<Long> passkeyLengths;
@@ -121,7 +134,8 @@ public final class Main implements Callable<Integer> {
     String id = runId != null ? runId : newRunId();
     RecurOptions recur = new RecurOptions(lanes, partitions, DevicePolicy.parse(device), dtype);
     ModelBundle bundle = ModelBundle.load(modelDir);
-    PipelineConfig config = new PipelineConfig(in, out + "/" + id, recur, memoryAblation, bucketTokens, summaryWords);
+    PipelineConfig config = new PipelineConfig(in, out + "/" + id, recur, memoryAblation, bucketTokens, summaryWords,
+        new AbstractiveOptions(abstractiveTokens, new io.infinispark.model.Sampling(temperature, topP, seed)));
     SparkSession session = spark.start("infini-spark " + id);
     try {
       System.out.printf("Infini-Spark run %s · input %s · model %s (%s) · Spark %s %s%n",

@@ -9,6 +9,7 @@ package io.infinispark.jobs;
  * @param memoryAblation also read every document with its memory reset at every segment
  * @param bucketTokens width of the perplexity table's position buckets (rounded up to whole segments)
  * @param summaryWords about how many words each summary has
+ * @param abstractive whether and how to generate abstractive summaries
  */
 public record PipelineConfig(
     String input,
@@ -16,7 +17,8 @@ public record PipelineConfig(
     RecurOptions recur,
     boolean memoryAblation,
     long bucketTokens,
-    int summaryWords) {
+    int summaryWords,
+    AbstractiveOptions abstractive) {
   public PipelineConfig {
     if (input == null || input.isBlank()) {
       throw new IllegalArgumentException("input must be given");
@@ -31,6 +33,6 @@ public record PipelineConfig(
 
   /** No ablation, 64K-token buckets, 300-word summaries. */
   public PipelineConfig(String input, String runDir, RecurOptions recur) {
-    this(input, runDir, recur, false, 65_536, 300);
+    this(input, runDir, recur, false, 65_536, 300, AbstractiveOptions.OFF);
   }
 }

@@ -191,6 +191,12 @@ public final class PipelineJob {
       timed("summarize", () -> {
         SummaryStage.summarize(spark.read().parquet(table("documents")), config.summaryWords())
             .write().parquet(table("summaries"));
+        if (config.abstractive().tokens() > 0) {
+          JavaSparkContext jsc = context();
+          SummaryStage.abstractive(spark.read().parquet(table("segments")), jsc.broadcast(model.weights()),
+                  jsc.broadcast(model.tokenizer()), config.recur(), config.abstractive())
+              .write().mode(SaveMode.Append).parquet(table("summaries"));
+        }
         SummaryStage.rouge(spark.read().parquet(table("summaries")), spark.read().parquet(table("references")))
             .write().parquet(table("rouge"));
         return Map.of("summaries", spark.read().parquet(table("summaries")).count(),

@@ -16,6 +16,7 @@ import org.apache.spark.sql.RowFactory;
 /** documents → summaries (TextRank, on the executors); summaries + references → ROUGE. */
 public final class SummaryStage {
   public static final String TEXTRANK = "textrank";
+  public static final String ABSTRACTIVE = "abstractive";
 
   private SummaryStage() {}
 
@@ -31,6 +32,27 @@ public final class SummaryStage {
     return RowFactory.create(docId, TEXTRANK, summary, Rouge.tokens(summary).size(),
         sentences.stream().mapToInt(TextRank.Sentence::start).toArray(),
         sentences.stream().mapToInt(TextRank.Sentence::end).toArray());
+  }
+
+  /** Abstractive summaries: each document read in order, then continued after the prompt. */
+  public static Dataset<Row> abstractive(
+      Dataset<Row> segments,
+      org.apache.spark.broadcast.Broadcast<io.infinispark.model.ModelWeights> weights,
+      org.apache.spark.broadcast.Broadcast<io.infinispark.tokenizer.TextTokenizer> tokenizer,
+      RecurOptions options,
+      AbstractiveOptions abstractive) {
+    int[] prompt = tokenizer.value().encode(AbstractiveOptions.PROMPT);
+    int partitions = Math.max(1, segments.sparkSession().sparkContext().defaultParallelism());
+    ReadAndContinue.Finish finish = (r, generated) -> {
+      String summary = generated.strip();
+      return RowFactory.create(r.getString(0), ABSTRACTIVE, summary, Rouge.tokens(summary).size(), new int[0], new int[0]);
+    };
+    return segments
+        .select("doc_id", "seg_idx", "n_segments", "tokens")
+        .repartition(partitions, col("doc_id"))
+        .sortWithinPartitions("doc_id", "seg_idx")
+        .mapPartitions(new ReadAndContinue(weights, tokenizer, options, prompt,
+            abstractive.tokens(), abstractive.sampling(), finish), Encoders.row(Tables.SUMMARIES));
   }
 
   /** ROUGE of every summary whose document has references. */

@@ -157,7 +157,7 @@ class PipelineJobTest {
   void theMemoryAblationAndPositionBucketsReaggregateToTheDocumentTotals() {
     RecurOptions options = new RecurOptions(2, 0, DevicePolicy.CPU, "float32");
     PipelineJob.Result result =
-        run(new PipelineConfig(input.toString(), dir.resolve("ablation").toString(), options, true, 100, 60));
+        run(new PipelineConfig(input.toString(), dir.resolve("ablation").toString(), options, true, 100, 60, AbstractiveOptions.OFF));
     String runDir = result.runDir();
     assertSchema(Tables.PERPLEXITY, runDir + "/perplexity");
     Dataset<Row> perplexity = spark.read().parquet(runDir + "/perplexity");

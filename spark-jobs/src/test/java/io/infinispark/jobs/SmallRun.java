@@ -29,7 +29,8 @@ public final class SmallRun {
         + ", \"summary\": \"Definitions <b>with</b> a cynical & witty turn.\"}\n");
     Path run = dir.resolve("run");
     RecurOptions options = new RecurOptions(1, 0, DevicePolicy.CPU, "float32");
-    PipelineJob.run(spark, new PipelineConfig(input.toString(), run.toString(), options, true, 64, 50), bundle,
+    PipelineJob.run(spark, new PipelineConfig(input.toString(), run.toString(), options, true, 64, 50,
+        new AbstractiveOptions(6, new io.infinispark.model.Sampling(0.8, 0.9, 3))), bundle,
         new Progress(spark, new PrintStream(PrintStream.nullOutputStream()), false, 1));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     var generator = jsc.broadcast(new PasskeyGenerator(PasskeySpec.paper(), bundle.tokenizer()));
