@@ -58,6 +58,11 @@ public final class DocumentIngest {
   public static Result read(SparkSession spark, String input) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     InputFiles files = InputFiles.scan(input, hadoop);
+    if (files.isEmpty() && files.empty().isEmpty()) {
+      throw new IllegalArgumentException("no documents under " + input
+          + ": expected .txt, .jsonl, .json or .parquet files"
+          + (files.unsupported().isEmpty() ? "" : "; found only " + files.unsupported().stream().limit(3).toList()));
+    }
     java.util.Optional<String> pg19 = Pg19Metadata.find(input, hadoop);
     List<Row> fileErrors = new ArrayList<>();
     files.unsupported().stream()

@@ -159,6 +159,15 @@ class DocumentIngestTest {
     assertEquals("input path does not exist: " + missing, e.getMessage());
   }
 
+  @Test
+  void anInputWithNoDocumentFilesFailsAtOnceSayingWhatItFound(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("notes.md"), "# not a corpus");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> DocumentIngest.read(spark, dir.toString()));
+    assertTrue(e.getMessage().startsWith("no documents under " + dir), e.getMessage());
+    assertTrue(e.getMessage().contains("notes.md"), e.getMessage());
+  }
+
   private static String name(String path) {
     return path == null ? "null" : path.substring(path.lastIndexOf('/') + 1);
   }

@@ -63,18 +63,6 @@ public record ModelConfig(
     return nHeads / nKvHeads;
   }
 
-  public ModelConfig withMemoryRule(MemoryRule rule) {
-    return new ModelConfig(
-        vocabSize, dModel, nLayers, nHeads, nKvHeads, dHead, ffnHidden, segmentLength, rule,
-        ropeTheta, normEps, tiedEmbeddings, gateInit);
-  }
-
-  public ModelConfig withSegmentLength(int length) {
-    return new ModelConfig(
-        vocabSize, dModel, nLayers, nHeads, nKvHeads, dHead, ffnHidden, length, memoryRule,
-        ropeTheta, normEps, tiedEmbeddings, gateInit);
-  }
-
   public ModelConfig withGateInit(double gate) {
     return new ModelConfig(
         vocabSize, dModel, nLayers, nHeads, nKvHeads, dHead, ffnHidden, segmentLength, memoryRule,
