@@ -7,7 +7,6 @@ import io.infinispark.model.Precision;
 import io.infinispark.model.Recurrence;
 import io.infinispark.model.SegmentInput;
 import io.infinispark.model.SegmentScore;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,8 +34,7 @@ final class BenchCommand implements Callable<Integer> {
       description = "Documents read side by side; each length is run with this many copies (default: ${DEFAULT-VALUE})")
   int lanes;
 
-  @Option(names = "--model", description = "Model directory (default: the default model)")
-  Path model;
+  @Mixin ModelOption model;
 
   @Option(names = "--dtype", defaultValue = "float32", description = "Weights dtype (default: ${DEFAULT-VALUE})")
   String dtype;
@@ -45,7 +44,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ModelBundle bundle = ModelBundle.load(model != null ? model : Main.defaultModel());
+    ModelBundle bundle = model.load();
     ModelConfig c = bundle.weights().config();
     System.out.printf("bench: %s · %,d parameters · segment %d · lanes %d · dtype %s · %d cores · %s%n",
         bundle.dir(), c.parameterCount(), c.segmentLength(), lanes, dtype,

@@ -35,8 +35,7 @@ final class DatasetsCommand {
     @Option(names = "--out", description = "Parquet output (default: datasets/corpus)")
     String out;
 
-    @Option(names = "--model", description = "Model directory whose tokenizer counts tokens (default: the default model)")
-    Path model;
+    @Mixin ModelOption model;
 
     @Mixin SparkOptions spark;
 
@@ -44,7 +43,7 @@ final class DatasetsCommand {
     public Integer call() throws Exception {
       Path cacheDir = cache != null ? cache : Main.home().resolve("datasets/cache");
       String output = out != null ? out : Main.home().resolve("datasets/corpus").toString();
-      ModelBundle bundle = ModelBundle.load(model != null ? model : Main.defaultModel());
+      ModelBundle bundle = model.load();
       long started = System.currentTimeMillis();
       List<CorpusDocument> docs = new CorpusSources(cacheDir).all();
       System.out.printf("converted %d documents from %s in %s%n", docs.size(), cacheDir,
@@ -117,14 +116,13 @@ final class DatasetsCommand {
     @Option(names = "--out", description = "Output directory (default: datasets/passkey)")
     String out;
 
-    @Option(names = "--model", description = "Model directory: its tokenizer and segment length (default: the default model)")
-    Path model;
+    @Mixin ModelOption model;
 
     @Mixin SparkOptions spark;
 
     @Override
     public Integer call() throws Exception {
-      ModelBundle bundle = ModelBundle.load(model != null ? model : Main.defaultModel());
+      ModelBundle bundle = model.load();
       io.infinispark.data.passkey.PasskeySpec spec = io.infinispark.data.passkey.PasskeySpec.paper().withDigits(digits);
       if (fillerFile != null) {
         spec = spec.withFiller(Files.readAllLines(fillerFile).stream().map(String::strip).filter(s -> !s.isEmpty()).toList());

@@ -40,8 +40,7 @@ final class EvalCommand implements Callable<Integer> {
       description = "First key seed; evaluation keys are seeds ≥ 1,000,000 (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--model", description = "Model directory (default: the default model)")
-  Path model;
+  @Mixin ModelOption model;
 
   @Option(names = "--output", description = "Where run directories go (default: ./runs)")
   String output;
@@ -59,7 +58,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ModelBundle bundle = ModelBundle.load(model != null ? model : Main.defaultModel());
+    ModelBundle bundle = model.load();
     String dir = (output != null ? output : Path.of("runs").toAbsolutePath().toString()) + "/"
         + (runId != null ? runId : "eval-" + Main.newRunId());
     RecurOptions options = new RecurOptions(1, 0, DevicePolicy.parse(device), dtype);

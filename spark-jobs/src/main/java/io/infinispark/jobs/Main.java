@@ -42,9 +42,7 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--output", paramLabel = "DIR", description = "Where run directories go (default: ./runs)")
   String output;
 
-  @Option(names = "--model", paramLabel = "DIR",
-      description = "Model directory: config.json, tokenizer.json, model.safetensors (default: model-udfs/models/default)")
-  Path model;
+  @Mixin ModelOption model;
 
   @Option(names = "--run-id", description = "Name of the run directory (default: date-time and a random suffix)")
   String runId;
@@ -130,7 +128,7 @@ public final class Main implements Callable<Integer> {
   public Integer call() throws Exception {
     String in = input != null ? input : home().resolve("datasets/sample").toString();
     String out = output != null ? output : Path.of("runs").toAbsolutePath().toString();
-    Path modelDir = model != null ? model : defaultModel();
+    Path modelDir = model.dir();
     String id = runId != null ? runId : newRunId();
     RecurOptions recur = new RecurOptions(lanes, partitions, DevicePolicy.parse(device), dtype);
     ModelBundle bundle = ModelBundle.load(modelDir);
