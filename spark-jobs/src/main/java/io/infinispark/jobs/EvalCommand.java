@@ -64,12 +64,9 @@ final class EvalCommand implements Callable<Integer> {
     RecurOptions options = new RecurOptions(1, 0, DevicePolicy.parse(device), dtype);
     SparkSession session = spark.start("infini-spark eval");
     try {
-      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
-      Broadcast<PasskeyGenerator> generator = jsc.broadcast(new PasskeyGenerator(PasskeySpec.paper(), bundle.tokenizer()));
-      long n = PasskeySets.write(session, generator, new PasskeySets.Grid(lengths, depths, keys, seed),
-          bundle.weights().config().segmentLength(), dir + "/passkey_set");
-      System.out.printf("passkey: %d examples → reading them through %s (%s)%n", n, bundle.dir(), bundle.weights().provenance());
-      List<Row> grid = evaluate(session, dir, jsc.broadcast(bundle.weights()), jsc.broadcast(bundle.tokenizer()), options);
+      List<Row> grid = passkey(session, bundle, new PasskeySets.Grid(lengths, depths, keys, seed), dir, options);
+      System.out.printf("passkey: %d examples read through %s (%s)%n",
+          grid.stream().mapToLong(r -> r.getLong(2)).sum(), bundle.dir(), bundle.weights().provenance());
       System.out.printf("%12s %7s %9s %9s%n", "tokens", "depth", "examples", "accuracy");
       for (Row r : grid) {
         System.out.printf(Locale.ROOT, "%12d %7.2f %9d %8.0f%%%n", r.getLong(0), r.getDouble(1), r.getLong(2), 100 * r.getDouble(3));
@@ -82,6 +79,18 @@ final class EvalCommand implements Callable<Integer> {
       session.stop();
     }
     return 0;
+  }
+
+  /**
+   * Generates a passkey set for this model's tokenizer into dir/passkey_set, reads it through the
+   * model, writes dir/passkey and dir/passkey_grid; returns the grid.
+   */
+  static List<Row> passkey(
+      SparkSession session, ModelBundle bundle, PasskeySets.Grid grid, String dir, RecurOptions options) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
+    Broadcast<PasskeyGenerator> generator = jsc.broadcast(new PasskeyGenerator(PasskeySpec.paper(), bundle.tokenizer()));
+    PasskeySets.write(session, generator, grid, bundle.weights().config().segmentLength(), dir + "/passkey_set");
+    return evaluate(session, dir, jsc.broadcast(bundle.weights()), jsc.broadcast(bundle.tokenizer()), options);
   }
 
   /** Reads dir/passkey_set, writes dir/passkey and dir/passkey_grid; returns the grid. */

@@ -1,12 +1,9 @@
 package io.infinispark.jobs;
 
-import io.infinispark.data.passkey.PasskeyGenerator;
 import io.infinispark.data.passkey.PasskeySets;
-import io.infinispark.data.passkey.PasskeySpec;
 import io.infinispark.report.HtmlReport;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -154,12 +151,9 @@ public final class Main implements Callable<Integer> {
   /** A small passkey grid through the same model, into the run directory (the report shows it). */
   private void passkeyGrid(SparkSession session, PipelineConfig config, ModelBundle bundle) {
     System.out.println("» passkey …");
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
-    var generator = jsc.broadcast(new PasskeyGenerator(PasskeySpec.paper(), bundle.tokenizer()));
-    PasskeySets.write(session, generator, new PasskeySets.Grid(passkeyLengths, List.of(0.0, 0.5, 1.0), 1, 1_000_000),
-        bundle.weights().config().segmentLength(), config.runDir() + "/passkey_set");
-    List<Row> grid = EvalCommand.evaluate(session, config.runDir(), jsc.broadcast(bundle.weights()),
-        jsc.broadcast(bundle.tokenizer()), config.recur().withLanes(1));
+    List<Row> grid = EvalCommand.passkey(session, bundle,
+        new PasskeySets.Grid(passkeyLengths, List.of(0.0, 0.5, 1.0), 1, 1_000_000), config.runDir(),
+        config.recur().withLanes(1));
     StringBuilder line = new StringBuilder("  passkey accuracy (tokens @ depth):");
     for (Row r : grid) {
       line.append(String.format(Locale.ROOT, " %d@%.1f=%.0f%%", r.getLong(0), r.getDouble(1), 100 * r.getDouble(3)));

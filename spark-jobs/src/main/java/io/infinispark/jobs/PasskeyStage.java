@@ -12,7 +12,6 @@ import io.infinispark.model.Sampling;
 import io.infinispark.tokenizer.TextTokenizer;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
@@ -37,14 +36,11 @@ public final class PasskeyStage {
     Dataset<Row> rows =
         segments
             .join(examples.select("doc_id", "requested_tokens", "depth", "passkey", "n_tokens"), "doc_id")
-            .repartition(partitions, col("doc_id"))
-            .sortWithinPartitions("doc_id", "seg_idx")
             .select("doc_id", "seg_idx", "n_segments", "tokens", "requested_tokens", "depth", "passkey", "n_tokens");
     ReadAndContinue.Finish answer = (r, predicted) -> RowFactory.create(r.getString(0), r.getLong(4), r.getDouble(5),
         r.getString(6), r.getLong(7), predicted, PasskeyScoring.correct(predicted, r.getString(6)));
-    return rows.mapPartitions(
-        new ReadAndContinue(weights, tokenizer, options, new int[0], NEW_TOKENS, Sampling.GREEDY, answer),
-        Encoders.row(Tables.PASSKEY));
+    return new ReadAndContinue(weights, tokenizer, options, new int[0], NEW_TOKENS, Sampling.GREEDY, answer)
+        .over(rows, partitions, Tables.PASSKEY);
   }
 
   /** Accuracy per (length, depth). */

@@ -15,13 +15,18 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A task that reads each document's segments in order (carrying the memory), appends a prompt,
  * and generates a continuation: what passkey answering and abstractive summaries both need.
- * Input rows start with doc_id, seg_idx, n_segments, tokens, sorted by (doc_id, seg_idx); further
- * columns pass through to {@link Finish}. One document at a time, so any length works.
+ * Input rows start with doc_id, seg_idx, n_segments, tokens; further columns pass through to
+ * {@link Finish}. {@link #over} lays them out as the task needs: a document's segments in one
+ * partition, in order. One document at a time, so any length works.
  */
 public record ReadAndContinue(
     Broadcast<ModelWeights> weights,
@@ -36,6 +41,13 @@ public record ReadAndContinue(
   /** Turns a document's last input row and its generated text into the output row. */
   public interface Finish extends Serializable {
     Row row(Row last, String generated);
+  }
+
+  /** Runs this task over {@code rows}, grouped by document and sorted by segment; output rows of {@code schema}. */
+  public Dataset<Row> over(Dataset<Row> rows, int partitions, StructType schema) {
+    return rows.repartition(partitions, functions.col("doc_id"))
+        .sortWithinPartitions("doc_id", "seg_idx")
+        .mapPartitions(this, Encoders.row(schema));
   }
 
   @Override

@@ -6,7 +6,10 @@ import static org.apache.spark.sql.functions.collect_list;
 import io.infinispark.data.Tables;
 import io.infinispark.eval.Rouge;
 import io.infinispark.eval.TextRank;
+import io.infinispark.model.ModelWeights;
+import io.infinispark.tokenizer.TextTokenizer;
 import java.util.List;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -37,8 +40,8 @@ public final class SummaryStage {
   /** Abstractive summaries: each document read in order, then continued after the prompt. */
   public static Dataset<Row> abstractive(
       Dataset<Row> segments,
-      org.apache.spark.broadcast.Broadcast<io.infinispark.model.ModelWeights> weights,
-      org.apache.spark.broadcast.Broadcast<io.infinispark.tokenizer.TextTokenizer> tokenizer,
+      Broadcast<ModelWeights> weights,
+      Broadcast<TextTokenizer> tokenizer,
       RecurOptions options,
       AbstractiveOptions abstractive) {
     int[] prompt = tokenizer.value().encode(AbstractiveOptions.PROMPT);
@@ -47,12 +50,8 @@ public final class SummaryStage {
       String summary = generated.strip();
       return RowFactory.create(r.getString(0), ABSTRACTIVE, summary, Rouge.tokens(summary).size(), new int[0], new int[0]);
     };
-    return segments
-        .select("doc_id", "seg_idx", "n_segments", "tokens")
-        .repartition(partitions, col("doc_id"))
-        .sortWithinPartitions("doc_id", "seg_idx")
-        .mapPartitions(new ReadAndContinue(weights, tokenizer, options, prompt,
-            abstractive.tokens(), abstractive.sampling(), finish), Encoders.row(Tables.SUMMARIES));
+    return new ReadAndContinue(weights, tokenizer, options, prompt, abstractive.tokens(), abstractive.sampling(), finish)
+        .over(segments.select("doc_id", "seg_idx", "n_segments", "tokens"), partitions, Tables.SUMMARIES);
   }
 
   /** ROUGE of every summary whose document has references. */

@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.infinispark.data.SparkSessions;
 import io.infinispark.data.Tables;
-import io.infinispark.data.passkey.PasskeyGenerator;
 import io.infinispark.data.passkey.PasskeySets;
 import io.infinispark.data.passkey.PasskeySpec;
 import io.infinispark.eval.PasskeyScoring;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -27,12 +25,9 @@ class PasskeyStageTest {
     ModelBundle bundle = ModelBundle.load(TinyModel.write(dir.resolve("model"), List.of(text)));
     SparkSession spark = SparkSessions.forTests();
     try {
-      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      var generator = jsc.broadcast(new PasskeyGenerator(PasskeySpec.paper(), bundle.tokenizer()));
       String run = dir.resolve("run").toString();
-      PasskeySets.write(spark, generator, new PasskeySets.Grid(List.of(150L, 400L), List.of(0.0, 1.0), 2, 1_000_000),
-          TinyModel.SEGMENT, run + "/passkey_set");
-      List<Row> grid = EvalCommand.evaluate(spark, run, jsc.broadcast(bundle.weights()), jsc.broadcast(bundle.tokenizer()),
+      List<Row> grid = EvalCommand.passkey(spark, bundle,
+          new PasskeySets.Grid(List.of(150L, 400L), List.of(0.0, 1.0), 2, 1_000_000), run,
           new RecurOptions(1, 0, DevicePolicy.CPU, "float32"));
 
       List<Row> results = spark.read().parquet(run + "/passkey").collectAsList();

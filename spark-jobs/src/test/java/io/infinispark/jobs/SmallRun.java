@@ -1,14 +1,11 @@
 package io.infinispark.jobs;
 
-import io.infinispark.data.passkey.PasskeyGenerator;
 import io.infinispark.data.passkey.PasskeySets;
-import io.infinispark.data.passkey.PasskeySpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -32,11 +29,8 @@ public final class SmallRun {
     PipelineJob.run(spark, new PipelineConfig(input.toString(), run.toString(), options, true, 64, 50,
         new AbstractiveOptions(6, new io.infinispark.model.Sampling(0.8, 0.9, 3))), bundle,
         new Progress(spark, new PrintStream(PrintStream.nullOutputStream()), false, 1));
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    var generator = jsc.broadcast(new PasskeyGenerator(PasskeySpec.paper(), bundle.tokenizer()));
-    PasskeySets.write(spark, generator, new PasskeySets.Grid(List.of(120L, 200L), List.of(0.0, 1.0), 1, 1_000_000),
-        TinyModel.SEGMENT, run + "/passkey_set");
-    EvalCommand.evaluate(spark, run.toString(), jsc.broadcast(bundle.weights()), jsc.broadcast(bundle.tokenizer()), options);
+    EvalCommand.passkey(spark, bundle, new PasskeySets.Grid(List.of(120L, 200L), List.of(0.0, 1.0), 1, 1_000_000),
+        run.toString(), options);
     return run;
   }
 }
