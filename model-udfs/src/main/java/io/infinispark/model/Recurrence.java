@@ -174,9 +174,10 @@ public final class Recurrence implements AutoCloseable {
   private String admit(SegmentInput row) {
     Lane lane = byDoc.get(row.docId());
     if (row.segIdx() == 0 && lane == null) {
-      if (byDoc.size() >= lanes) {
-        throw new IllegalStateException(
-            "batch " + row.batchId() + " holds more than " + lanes + " documents");
+      // the state has one lane per document that started in the batch's first step
+      if (byDoc.size() >= state.batchSize()) {
+        throw new IllegalStateException("batch " + row.batchId() + ": document " + row.docId()
+            + " starts after the batch's first step; input must be ordered by (batch, segment, document)");
       }
       lane = new Lane(byDoc.size(), row.nSegments());
       byDoc.put(row.docId(), lane);

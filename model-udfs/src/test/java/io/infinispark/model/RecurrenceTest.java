@@ -85,6 +85,19 @@ class RecurrenceTest {
     }
   }
 
+  @Test
+  void aDocumentThatStartsLateInItsBatchIsRefusedWithTheOrderingItNeeds() {
+    int[] tokens = TestModels.randomTokens(random, config.vocabSize(), 10);
+    List<SegmentInput> misordered = List.of(
+        new SegmentInput("a", 0, 2, tokens, 0), new SegmentInput("a", 1, 2, tokens, 0), new SegmentInput("b", 0, 1, tokens, 0));
+    try (InfiniTransformer model = TestModels.load(weights);
+        Recurrence recurrence = new Recurrence(model, 4)) {
+      IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+          () -> recurrence.run(misordered.iterator()).forEachRemaining(s -> {}));
+      assertTrue(e.getMessage().contains("document b starts after the batch's first step"), e.getMessage());
+    }
+  }
+
   /** Runs documents through the recurrence in the order the Spark job feeds it. */
   private List<SegmentScore> run(Recurrence recurrence, Map<String, int[]> docs, int lanes) {
     List<String> ids = new ArrayList<>(docs.keySet());
