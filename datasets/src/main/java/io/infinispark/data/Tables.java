@@ -2,6 +2,7 @@ package io.infinispark.data;
 
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.FloatType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
@@ -65,7 +66,8 @@ public final class Tables {
 
   /**
    * What reading each segment gave. n_predicted: tokens scored (all but a document's first);
-   * nll_sum: Σ −ln p over them, in nats; millis: wall time of the batched step that read it.
+   * nll_sum: Σ −ln p over them, in nats; token_nll: −ln p of each token of the segment (NaN for a
+   * document's unscored first token); millis: wall time of the batched step that read it.
    */
   public static final StructType SEGMENT_METRICS =
       schema(
@@ -74,6 +76,7 @@ public final class Tables {
           field("n_tokens", IntegerType, false),
           field("n_predicted", IntegerType, false),
           field("nll_sum", DoubleType, false),
+          field("token_nll", createArrayType(FloatType), false),
           field("millis", LongType, false));
 
   /**

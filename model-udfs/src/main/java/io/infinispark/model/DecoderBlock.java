@@ -9,25 +9,25 @@ final class DecoderBlock {
   private final InfiniAttention attention;
   private final NDArray attentionNorm; // (D)
   private final NDArray mlpNorm; // (D)
-  private final NDArray gateT; // (D, F)
-  private final NDArray upT; // (D, F)
-  private final NDArray downT; // (F, D)
+  private final NDArray gate; // (F, D)
+  private final NDArray up; // (F, D)
+  private final NDArray down; // (D, F)
   private final double normEps;
 
   DecoderBlock(
       InfiniAttention attention,
       NDArray attentionNorm,
       NDArray mlpNorm,
-      NDArray gateT,
-      NDArray upT,
-      NDArray downT,
+      NDArray gate,
+      NDArray up,
+      NDArray down,
       double normEps) {
     this.attention = attention;
     this.attentionNorm = attentionNorm;
     this.mlpNorm = mlpNorm;
-    this.gateT = gateT;
-    this.upT = upT;
-    this.downT = downT;
+    this.gate = gate;
+    this.up = up;
+    this.down = down;
     this.normEps = normEps;
   }
 
@@ -40,7 +40,8 @@ final class DecoderBlock {
 
   /** SwiGLU: W_down (silu(x W_gate) ⊙ x W_up). */
   private NDArray mlp(NDArray x) {
-    return Activation.swish(x.matMul(gateT), 1f).mul(x.matMul(upT)).matMul(downT);
+    NDArray hidden = Activation.swish(InfiniAttention.linear(x, gate), 1f).mul(InfiniAttention.linear(x, up));
+    return InfiniAttention.linear(hidden, down);
   }
 
   /** x / sqrt(mean(x²) + eps) · w, computed in float32 as Llama does. */

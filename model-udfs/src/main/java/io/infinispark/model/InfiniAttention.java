@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
 
 /**
  * One Infini-attention layer (arXiv 2404.07143, Sec. 2.1). Per head, a segment is attended two
@@ -23,12 +25,11 @@ final class InfiniAttention {
   private static final DataType F32 = DataType.FLOAT32;
 
   private final ModelConfig config;
-  private final NDArray wqT; // (D, H·d)
-  private final NDArray wkT; // (D, Hkv·d)
-  private final NDArray wvT; // (D, Hkv·d)
-  private final NDArray woT; // (H·d, D)
-  private final NDArray memoryShare; // sigmoid(β) as (1, H, 1, 1)
-  private final NDArray localShare; // 1 − sigmoid(β)
+  private final NDArray wq; // (H·d, D)
+  private final NDArray wk; // (Hkv·d, D)
+  private final NDArray wv; // (Hkv·d, D)
+  private final NDArray wo; // (D, H·d)
+  private final NDArray beta; // (H)
   private final Rope rope;
   private final NDArray causalBias; // (T, T) float32: 0 on and below the diagonal, −∞ above
   private final double scale;
@@ -38,21 +39,19 @@ final class InfiniAttention {
 
   InfiniAttention(
       ModelConfig config,
-      NDArray wqT,
-      NDArray wkT,
-      NDArray wvT,
-      NDArray woT,
+      NDArray wq,
+      NDArray wk,
+      NDArray wv,
+      NDArray wo,
       NDArray beta,
       Rope rope,
       NDArray causalBias) {
     this.config = config;
-    this.wqT = wqT;
-    this.wkT = wkT;
-    this.wvT = wvT;
-    this.woT = woT;
-    NDArray share = Activation.sigmoid(beta).reshape(1, config.nHeads(), 1, 1);
-    this.memoryShare = share;
-    this.localShare = share.neg().add(1);
+    this.wq = wq;
+    this.wk = wk;
+    this.wv = wv;
+    this.wo = wo;
+    this.beta = beta;
     this.rope = rope;
     this.causalBias = causalBias;
     this.scale = 1 / Math.sqrt(config.dHead());
@@ -66,9 +65,9 @@ final class InfiniAttention {
   Output forward(NDArray x, NDArray keep, LayerMemory memory) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
-    NDArray q = heads(x.matMul(wqT), config.nHeads()); // (B, H, T, d)
-    NDArray k = heads(x.matMul(wkT), config.nKvHeads()); // (B, Hkv, T, d)
-    NDArray v = heads(x.matMul(wvT), config.nKvHeads()); // (B, Hkv, T, d)
+    NDArray q = heads(linear(x, wq), config.nHeads()); // (B, H, T, d)
+    NDArray k = heads(linear(x, wk), config.nKvHeads()); // (B, Hkv, T, d)
+    NDArray v = heads(linear(x, wv), config.nKvHeads()); // (B, Hkv, T, d)
 
     // read memory, then write this segment into it (both with pre-RoPE q, k)
     NDArray aMem = retrieve(q, memory).toType(x.getDataType(), false); // (B, H, T, d)
@@ -78,9 +77,24 @@ final class InfiniAttention {
     NDArray aDot = localAttention(rope.apply(q), rope.apply(k), v); // (B, H, T, d)
 
     // A = sigmoid(β)·A_mem + (1 − sigmoid(β))·A_dot
-    NDArray a = aMem.mul(memoryShare).add(aDot.mul(localShare));
+    NDArray memoryShare = memoryShare(x.getManager()).toType(x.getDataType(), false);
+    NDArray a = aDot.add(aMem.sub(aDot).mul(memoryShare));
     NDArray merged = a.transpose(0, 2, 1, 3).reshape(b, t, (long) config.nHeads() * config.dHead());
-    return new Output(merged.matMul(woT), next);
+    return new Output(linear(merged, wo), next);
+  }
+
+  /**
+   * sigmoid(β) as (1, H, 1, 1), computed in the step's scope (not the weights' manager) and, when
+   * training, still linked to β.
+   */
+  private NDArray memoryShare(NDManager scope) {
+    NDArray betaHere = scope.zeros(new Shape(config.nHeads()), beta.getDataType()).add(beta);
+    return Activation.sigmoid(betaHere.toType(F32, false)).reshape(1, config.nHeads(), 1, 1);
+  }
+
+  /** x Wᵀ for a weight in checkpoint layout (out, in); the result lives in x's scope. */
+  static NDArray linear(NDArray x, NDArray weight) {
+    return Linear.linear(x, weight).singletonOrThrow();
   }
 
   /** A_mem = σ(Q) M_{s−1} / (σ(Q) z_{s−1}). */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,51 +29,49 @@ import java.util.List;
  */
 public final class InfiniTransformer implements AutoCloseable {
   private final ModelConfig config;
-  private final NDManager manager;
-  private final DataType dtype;
+  private final ModelParameters parameters;
+  private final boolean ownsParameters;
   private final NDArray embedding; // (V, D)
-  private final NDArray outputT; // (D, V)
+  private final NDArray output; // (V, D): the embedding again when tied
   private final NDArray finalNorm; // (D)
   private final List<DecoderBlock> blocks;
 
   /** Logits (B, T, V) in float32 and the memory after the segment. */
   public record StepOutput(NDArray logits, List<LayerMemory> memory) {}
 
-  private InfiniTransformer(ModelWeights weights, NDManager manager, DataType dtype) {
-    this.config = weights.config();
-    this.manager = manager;
-    this.dtype = dtype;
-    this.embedding = load(weights, WeightNames.EMBED);
-    this.outputT =
-        (config.tiedEmbeddings() ? embedding : load(weights, WeightNames.LM_HEAD)).transpose();
-    this.finalNorm = load(weights, WeightNames.FINAL_NORM);
+  private InfiniTransformer(ModelParameters parameters, boolean ownsParameters) {
+    this.config = parameters.config();
+    this.parameters = parameters;
+    this.ownsParameters = ownsParameters;
+    this.embedding = parameters.get(WeightNames.EMBED);
+    this.output = config.tiedEmbeddings() ? embedding : parameters.get(WeightNames.LM_HEAD);
+    this.finalNorm = parameters.get(WeightNames.FINAL_NORM);
+    NDManager manager = parameters.manager();
     Rope rope =
-        new Rope(manager, config.segmentLength(), config.dHead(), config.ropeTheta(), dtype);
+        new Rope(manager, config.segmentLength(), config.dHead(), config.ropeTheta(), parameters.dtype());
     NDArray causalBias = causalBias(manager, config.segmentLength());
     this.blocks = new ArrayList<>();
     for (int i = 0; i < config.nLayers(); i++) {
       InfiniAttention attention =
           new InfiniAttention(
               config,
-              load(weights, WeightNames.q(i)).transpose(),
-              load(weights, WeightNames.k(i)).transpose(),
-              load(weights, WeightNames.v(i)).transpose(),
-              load(weights, WeightNames.o(i)).transpose(),
-              load(weights, WeightNames.gate(i)),
+              parameters.get(WeightNames.q(i)),
+              parameters.get(WeightNames.k(i)),
+              parameters.get(WeightNames.v(i)),
+              parameters.get(WeightNames.o(i)),
+              parameters.get(WeightNames.gate(i)),
               rope,
               causalBias);
       blocks.add(
           new DecoderBlock(
               attention,
-              load(weights, WeightNames.attnNorm(i)),
-              load(weights, WeightNames.mlpNorm(i)),
-              load(weights, WeightNames.mlpGate(i)).transpose(),
-              load(weights, WeightNames.mlpUp(i)).transpose(),
-              load(weights, WeightNames.mlpDown(i)).transpose(),
+              parameters.get(WeightNames.attnNorm(i)),
+              parameters.get(WeightNames.mlpNorm(i)),
+              parameters.get(WeightNames.mlpGate(i)),
+              parameters.get(WeightNames.mlpUp(i)),
+              parameters.get(WeightNames.mlpDown(i)),
               config.normEps()));
     }
-    // from here on, any array that would land in the weights' manager is a leak: make it throw
-    manager.cap();
   }
 
   /**
@@ -80,14 +79,24 @@ public final class InfiniTransformer implements AutoCloseable {
    * GPU only, see {@link Precision}).
    */
   public static InfiniTransformer load(ModelWeights weights, Device device, DataType dtype) {
-    Precision.check(dtype, device);
-    NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+    ModelParameters parameters = ModelParameters.forInference(weights, device, dtype);
     try {
-      return new InfiniTransformer(weights, manager, dtype);
+      InfiniTransformer model = new InfiniTransformer(parameters, true);
+      // from here on, any array that would land in the weights' manager is a leak: make it throw
+      parameters.manager().cap();
+      return model;
     } catch (RuntimeException e) {
-      manager.close();
+      parameters.close();
       throw e;
     }
+  }
+
+  /**
+   * The model over parameters someone else owns and updates, e.g. a trainer's: same forward pass,
+   * gradients flow into the parameters. Closing the model leaves them open.
+   */
+  public static InfiniTransformer over(ModelParameters parameters) {
+    return new InfiniTransformer(parameters, false);
   }
 
   public ModelConfig config() {
@@ -95,11 +104,11 @@ public final class InfiniTransformer implements AutoCloseable {
   }
 
   public DataType dtype() {
-    return dtype;
+    return parameters.dtype();
   }
 
   public Device device() {
-    return manager.getDevice();
+    return parameters.manager().getDevice();
   }
 
   /** An empty memory for {@code batch} documents, owned by a child of {@code owner}. */
@@ -153,12 +162,8 @@ public final class InfiniTransformer implements AutoCloseable {
       }
     }
     NDArray h = DecoderBlock.rmsNorm(x, finalNorm, config.normEps());
-    return new StepOutput(h.matMul(outputT).toType(DataType.FLOAT32, false), next);
-  }
-
-  private NDArray load(ModelWeights weights, String name) {
-    HostTensor t = weights.tensor(name);
-    return manager.create(t.data(), new Shape(t.longShape())).toType(dtype, false);
+    NDArray logits = Linear.linear(h, output).singletonOrThrow();
+    return new StepOutput(logits.toType(DataType.FLOAT32, false), next);
   }
 
   static NDArray causalBias(NDManager manager, int length) {
@@ -173,6 +178,8 @@ public final class InfiniTransformer implements AutoCloseable {
 
   @Override
   public void close() {
-    manager.close();
+    if (ownsParameters) {
+      parameters.close();
+    }
   }
 }

@@ -239,16 +239,17 @@ public final class Recurrence implements AutoCloseable {
   private SegmentScore score(
       SegmentInput row, Lane lane, float[] picked, NDArray logProbs, int t, long millis) {
     int[] tokens = row.tokens();
-    double nll = 0;
-    int predicted = 0;
-    if (lane.lastLogProbs != null) {
-      nll -= lane.lastLogProbs[tokens[0]];
-      predicted++;
-    }
+    float[] tokenNll = new float[tokens.length];
+    tokenNll[0] = lane.lastLogProbs != null ? -lane.lastLogProbs[tokens[0]] : Float.NaN;
     for (int j = 0; j + 1 < tokens.length; j++) {
-      nll -= picked[lane.index * t + j];
-      predicted++;
+      tokenNll[j + 1] = -picked[lane.index * t + j];
     }
+    int firstScored = lane.lastLogProbs != null ? 0 : 1;
+    double nll = 0;
+    for (int j = firstScored; j < tokens.length; j++) {
+      nll += tokenNll[j];
+    }
+    int predicted = tokens.length - firstScored;
     lane.nextSegment++;
     if (!Double.isFinite(nll)) {
       drop(lane);
@@ -257,7 +258,7 @@ public final class Recurrence implements AutoCloseable {
     boolean more = lane.nextSegment < lane.nSegments;
     lane.lastLogProbs = more ? logProbs.get(lane.index, tokens.length - 1).toFloatArray() : null;
     return new SegmentScore(
-        row.docId(), row.segIdx(), tokens.length, predicted, nll, millis, !more, null);
+        row.docId(), row.segIdx(), tokens.length, predicted, nll, tokenNll, millis, !more, null);
   }
 
   @Override

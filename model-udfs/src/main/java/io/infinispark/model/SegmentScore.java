@@ -7,6 +7,8 @@ package io.infinispark.model;
  * @param nPredicted tokens scored: all but the document's very first token (the first token of a
  *     later segment is scored from the previous segment's last position)
  * @param nllSum sum of −log p(token) over the scored tokens, in nats
+ * @param tokenNll −log p of each token of the segment (NaN for the document's unscored first
+ *     token); null when the segment failed
  * @param millis wall time of the (batched) step that read this segment
  * @param lastOfDocument whether this was the document's final segment
  * @param error null, or why this document stopped being read at this segment
@@ -17,11 +19,12 @@ public record SegmentScore(
     int nTokens,
     int nPredicted,
     double nllSum,
+    float[] tokenNll,
     long millis,
     boolean lastOfDocument,
     String error) {
 
   static SegmentScore failed(String docId, int segIdx, String error) {
-    return new SegmentScore(docId, segIdx, 0, 0, Double.NaN, 0, true, error);
+    return new SegmentScore(docId, segIdx, 0, 0, Double.NaN, null, 0, true, error);
   }
 }

@@ -12,6 +12,7 @@ public final class WeightNames {
   public static final String EMBED = "model.embed_tokens.weight";
   public static final String FINAL_NORM = "model.norm.weight";
   public static final String LM_HEAD = "lm_head.weight";
+  public static final String GATE_SUFFIX = "self_attn.memory_gate";
 
   /** A tensor the model needs: its name and its shape. */
   public record Spec(String name, int[] shape) {}
@@ -39,7 +40,7 @@ public final class WeightNames {
   }
 
   public static String gate(int i) {
-    return layer(i, "self_attn.memory_gate");
+    return layer(i, GATE_SUFFIX);
   }
 
   public static String attnNorm(int i) {

@@ -106,6 +106,35 @@ public final class BpeTokenizer implements TextTokenizer {
     return bytes.toString(StandardCharsets.UTF_8);
   }
 
+  @Override
+  public int[] tokenEnds(String text, int[] ids) {
+    // the UTF-16 offset reached after each UTF-8 byte of the text
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    int[] charAfterByte = new int[utf8.length + 1];
+    int bytePosition = 0;
+    for (int c = 0; c < text.length(); ) {
+      int codePoint = text.codePointAt(c);
+      int width = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8).length;
+      for (int k = 1; k < width; k++) {
+        charAfterByte[bytePosition + k] = c;
+      }
+      c += Character.charCount(codePoint);
+      bytePosition += width;
+      charAfterByte[bytePosition] = c;
+    }
+    int[] ends = new int[ids.length];
+    int consumed = 0;
+    for (int i = 0; i < ids.length; i++) {
+      String token = idToToken[ids[i]];
+      consumed += literal[ids[i]] ? token.getBytes(StandardCharsets.UTF_8).length : token.length();
+      if (consumed > utf8.length) {
+        throw new IllegalArgumentException("the ids are not the encoding of this text");
+      }
+      ends[i] = charAfterByte[consumed];
+    }
+    return ends;
+  }
+
   /** Applies merges to one pre-tokenized piece, lowest rank first, as BPE is defined. */
   private int[] encodePiece(String piece) {
     Map<String, int[]> memo = cache();

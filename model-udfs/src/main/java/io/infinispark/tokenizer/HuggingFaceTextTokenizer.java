@@ -62,6 +62,27 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
   }
 
   @Override
+  public int[] tokenEnds(String text, int[] ids) {
+    ai.djl.huggingface.tokenizers.jni.CharSpan[] spans = open().encode(text, false, false).getCharTokenSpans();
+    if (spans.length != ids.length) {
+      throw new IllegalArgumentException("the ids are not the encoding of this text");
+    }
+    // the spans count code points; callers index the String in UTF-16 units
+    int[] utf16 = new int[text.codePointCount(0, text.length()) + 1];
+    for (int cp = 0, c = 0; c < text.length(); cp++) {
+      c += Character.charCount(text.codePointAt(c));
+      utf16[cp + 1] = c;
+    }
+    int[] ends = new int[ids.length];
+    for (int i = 0; i < spans.length; i++) {
+      // a byte piece of a character spans the whole character; it ends where the next token starts
+      int end = spans[i].getEnd();
+      ends[i] = utf16[i + 1 < spans.length ? Math.min(end, spans[i + 1].getStart()) : end];
+    }
+    return ends;
+  }
+
+  @Override
   public int vocabSize() {
     return vocabSize;
   }

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
       "carrying its compressive memory across segments, and writes per-segment and per-document",
       "metrics to Parquet under OUTPUT/RUN_ID/."
     },
-    subcommands = {BenchCommand.class, TrainTokenizerCommand.class, DatasetsCommand.class, EvalCommand.class, ReportCommand.class})
+    subcommands = {BenchCommand.class, TrainCommand.class, TrainTokenizerCommand.class, DatasetsCommand.class, EvalCommand.class, ReportCommand.class})
 public final class Main implements Callable<Integer> {
   @Option(names = "--input", paramLabel = "PATH",
       description = "File or directory of .txt, .jsonl or .parquet documents (default: bundled sample corpus)")
@@ -60,8 +60,10 @@ public final class Main implements Callable<Integer> {
       description = "Weights dtype: float32, float16, or bfloat16 (GPU only); memory stays float32 (default: ${DEFAULT-VALUE})")
   String dtype;
 
-  @Option(names = "--memory-ablation",
-      description = "Also read every document with its memory reset at every segment, and report the memory's gain")
+  @Option(names = "--memory-ablation", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Also read every document with its memory reset at every segment: the memory's gain in "
+          + "perplexity, and the model-guided (memory-gain) summary. On by default; --no-memory-ablation "
+          + "halves the model time")
   boolean memoryAblation;
 
   @Option(names = "--bucket-tokens", defaultValue = "65536",

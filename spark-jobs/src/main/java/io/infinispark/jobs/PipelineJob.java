@@ -191,6 +191,12 @@ public final class PipelineJob {
       timed("summarize", () -> {
         SummaryStage.summarize(spark.read().parquet(table("documents")), config.summaryWords())
             .write().parquet(table("summaries"));
+        if (config.memoryAblation()) {
+          SummaryStage.memoryGain(spark.read().parquet(table("documents")), spark.read().parquet(table("segments")),
+                  spark.read().parquet(table("segment_metrics")), spark.read().parquet(table("segment_metrics_reset")),
+                  context().broadcast(model.tokenizer()), config.summaryWords())
+              .write().mode(SaveMode.Append).parquet(table("summaries"));
+        }
         if (config.abstractive().tokens() > 0) {
           JavaSparkContext jsc = context();
           SummaryStage.abstractive(spark.read().parquet(table("segments")), jsc.broadcast(model.weights()),

@@ -118,10 +118,10 @@ public final class RecurStage {
         counters.documents().add(1);
       }
       if (s.error() != null) {
-        return RowFactory.create(s.docId(), s.segIdx(), null, null, null, null, s.error());
+        return RowFactory.create(s.docId(), s.segIdx(), null, null, null, null, null, s.error());
       }
       return RowFactory.create(
-          s.docId(), s.segIdx(), s.nTokens(), s.nPredicted(), s.nllSum(), s.millis(), null);
+          s.docId(), s.segIdx(), s.nTokens(), s.nPredicted(), s.nllSum(), s.tokenNll(), s.millis(), null);
     }
   }
 

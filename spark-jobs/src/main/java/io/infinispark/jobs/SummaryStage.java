@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 
 import io.infinispark.data.Tables;
+import io.infinispark.eval.Extractive;
+import io.infinispark.eval.MemoryGainSummary;
 import io.infinispark.eval.Rouge;
 import io.infinispark.eval.TextRank;
 import io.infinispark.model.ModelWeights;
@@ -20,6 +22,7 @@ import org.apache.spark.sql.RowFactory;
 public final class SummaryStage {
   public static final String TEXTRANK = "textrank";
   public static final String ABSTRACTIVE = "abstractive";
+  public static final String MEMORY_GAIN = "memory-gain";
 
   private SummaryStage() {}
 
@@ -30,11 +33,65 @@ public final class SummaryStage {
   }
 
   private static Row textRank(String docId, String text, int words) {
-    List<TextRank.Sentence> sentences = TextRank.summarize(text, words);
-    String summary = String.join(" ", sentences.stream().map(TextRank.Sentence::text).toList());
-    return RowFactory.create(docId, TEXTRANK, summary, Rouge.tokens(summary).size(),
-        sentences.stream().mapToInt(TextRank.Sentence::start).toArray(),
-        sentences.stream().mapToInt(TextRank.Sentence::end).toArray());
+    return extracted(docId, TEXTRANK, TextRank.summarize(text, words));
+  }
+
+  private static Row extracted(String docId, String method, List<Extractive.Sentence> sentences) {
+    String summary = String.join(" ", sentences.stream().map(Extractive.Sentence::text).toList());
+    return RowFactory.create(docId, method, summary, Rouge.tokens(summary).size(),
+        sentences.stream().mapToInt(Extractive.Sentence::start).toArray(),
+        sentences.stream().mapToInt(Extractive.Sentence::end).toArray());
+  }
+
+  /**
+   * The model-guided extractive summary ({@link MemoryGainSummary}): each document's per-token NLL
+   * with its memory carried and reset, laid over its sentences through the tokenizer's offsets.
+   * Documents missing from either reading (failed ones) get no summary of this kind.
+   */
+  public static Dataset<Row> memoryGain(
+      Dataset<Row> documents,
+      Dataset<Row> segments,
+      Dataset<Row> carried,
+      Dataset<Row> reset,
+      Broadcast<TextTokenizer> tokenizer,
+      int words) {
+    Dataset<Row> joined =
+        documents.select("doc_id", "text")
+            .join(perDocument(segments, "tokens", "tokens"), "doc_id")
+            .join(perDocument(carried, "token_nll", "carried"), "doc_id")
+            .join(perDocument(reset, "token_nll", "reset"), "doc_id");
+    return joined.map(
+        (MapFunction<Row, Row>) r -> {
+          String text = r.getString(1);
+          int[] tokens = ints(r.getList(2));
+          int[] ends = tokenizer.value().tokenEnds(text, tokens);
+          List<Extractive.Sentence> sentences =
+              MemoryGainSummary.summarize(text, ends, floats(r.getList(3)), floats(r.getList(4)), words);
+          return extracted(r.getString(0), MEMORY_GAIN, sentences);
+        },
+        Encoders.row(Tables.SUMMARIES));
+  }
+
+  /** One row per document: the array column of its segments, concatenated in segment order. */
+  private static Dataset<Row> perDocument(Dataset<Row> perSegment, String column, String as) {
+    return perSegment
+        .groupBy("doc_id")
+        .agg(org.apache.spark.sql.functions.sort_array(
+                collect_list(org.apache.spark.sql.functions.struct(col("seg_idx"), col(column))))
+            .as("parts"))
+        .select(col("doc_id"), org.apache.spark.sql.functions.flatten(col("parts." + column)).as(as));
+  }
+
+  private static int[] ints(List<Integer> list) {
+    return list.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static float[] floats(List<Float> list) {
+    float[] out = new float[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = list.get(i);
+    }
+    return out;
   }
 
   /** Abstractive summaries: each document read in order, then continued after the prompt. */

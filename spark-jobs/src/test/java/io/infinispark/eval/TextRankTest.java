@@ -19,13 +19,13 @@ class TextRankTest {
 
   @Test
   void picksTheCentralSentencesWithinTheBudgetInDocumentOrderWithTheirOffsets() {
-    List<TextRank.Sentence> summary = TextRank.summarize(TEXT, 22);
+    List<Extractive.Sentence> summary = TextRank.summarize(TEXT, 22);
     assertFalse(summary.isEmpty());
     int words = summary.stream().mapToInt(s -> Rouge.tokens(s.text()).size()).sum();
     assertTrue(words <= 22, words + " words");
     assertTrue(summary.stream().noneMatch(s -> s.text().contains("lemon cakes")), "the outlier was chosen");
     for (int i = 0; i < summary.size(); i++) {
-      TextRank.Sentence s = summary.get(i);
+      Extractive.Sentence s = summary.get(i);
       assertEquals(s.text(), TEXT.substring(s.start(), s.end()));
       assertTrue(i == 0 || summary.get(i - 1).end() <= s.start(), "not in document order");
     }
@@ -33,7 +33,7 @@ class TextRankTest {
 
   @Test
   void theOutlierRanksLowestInPageRank() {
-    List<TextRank.Sentence> sentences = TextRank.sentences(TEXT);
+    List<Extractive.Sentence> sentences = Extractive.sentences(TEXT);
     assertEquals(5, sentences.size());
     double[] rank = TextRank.rank(sentences.stream().map(s -> Rouge.tokens(s.text())).toList());
     for (int i = 0; i < rank.length; i++) {
@@ -44,7 +44,7 @@ class TextRankTest {
   @Test
   void aBookSummaryIsDeterministicAndSpreadOverTheBook() throws Exception {
     String bible = Files.readString(Path.of("../datasets/sample/king-james-bible.txt"));
-    List<TextRank.Sentence> summary = TextRank.summarize(bible, 400);
+    List<Extractive.Sentence> summary = TextRank.summarize(bible, 400);
     assertEquals(summary, TextRank.summarize(bible, 400));
     assertTrue(summary.size() >= 5, "only " + summary.size() + " sentences");
     assertTrue(summary.get(0).start() < bible.length() / 3 && summary.get(summary.size() - 1).start() > bible.length() / 3,

@@ -87,20 +87,8 @@ class PipelineJobTest {
     assertSchema(Tables.REFERENCES, runDir + "/references");
 
     // every document gets a summary whose sentences are where the offsets say
-    Map<String, String> texts = spark.read().parquet(runDir + "/documents").collectAsList().stream()
-        .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(4)));
     List<Row> summaries = spark.read().parquet(runDir + "/summaries").collectAsList();
-    assertEquals(texts.keySet(), summaries.stream().map(r -> r.getString(0)).collect(Collectors.toSet()));
-    for (Row summary : summaries) {
-      String text = texts.get(summary.getString(0));
-      List<Integer> starts = summary.getList(4);
-      List<Integer> ends = summary.getList(5);
-      StringBuilder rebuilt = new StringBuilder();
-      for (int i = 0; i < starts.size(); i++) {
-        rebuilt.append(i == 0 ? "" : " ").append(text.substring(starts.get(i), ends.get(i)).replaceAll("\\s+", " "));
-      }
-      assertEquals(summary.getString(2), rebuilt.toString(), summary.getString(0));
-    }
+    assertSummariesQuoteTheirDocuments(runDir, summaries, SummaryStage.TEXTRANK);
     // ROUGE only where references came with the input, and equal to scoring the tables again
     List<Row> rouge = spark.read().parquet(runDir + "/rouge").collectAsList();
     assertEquals(1, rouge.size());
@@ -180,6 +168,22 @@ class PipelineJobTest {
         assertEquals(carried.getDouble(1), reset.getDouble(1), 1e-6 * carried.getDouble(1), id);
       }
     }
+    // each segment's per-token NLL: one per token, NaN only for a document's first, summing to nll_sum
+    for (String table : List.of("segment_metrics", "segment_metrics_reset")) {
+      for (Row seg : spark.read().parquet(runDir + "/" + table).collectAsList()) {
+        List<Float> nll = seg.getList(seg.fieldIndex("token_nll"));
+        assertEquals((int) seg.getAs("n_tokens"), nll.size());
+        double sum = nll.stream().filter(v -> !v.isNaN()).mapToDouble(Float::doubleValue).sum();
+        long scored = nll.stream().filter(v -> !v.isNaN()).count();
+        assertEquals((int) seg.getAs("n_predicted"), scored);
+        assertEquals(scored == nll.size() ? 0 : 1, (int) seg.getAs("seg_idx") == 0 ? 1 : 0, table);
+        assertEquals((double) seg.getAs("nll_sum"), sum, 1e-5 * Math.abs(sum), table);
+      }
+    }
+    // the model-guided summary, from those scores, quotes its document like the text-only one
+    List<Row> summaries = spark.read().parquet(runDir + "/summaries").collectAsList();
+    assertSummariesQuoteTheirDocuments(runDir, summaries, SummaryStage.TEXTRANK);
+    assertSummariesQuoteTheirDocuments(runDir, summaries, SummaryStage.MEMORY_GAIN);
   }
 
   @Test
@@ -207,6 +211,31 @@ class PipelineJobTest {
   }
 
   /** (doc, segment, nll, predicted) of every segment, without the timing column. */
+  /**
+   * Every document (every one read without error, for a model-guided method) has a summary of this
+   * method, each sentence is where its offsets say, and the summaries are not all empty.
+   */
+  private void assertSummariesQuoteTheirDocuments(String runDir, List<Row> summaries, String method) {
+    Map<String, String> texts = spark.read().parquet(runDir + "/documents").collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(4)));
+    java.util.Set<String> expected = method.equals(SummaryStage.TEXTRANK)
+        ? texts.keySet()
+        : spark.read().parquet(runDir + "/doc_metrics").collectAsList().stream().map(r -> r.getString(0)).collect(Collectors.toSet());
+    List<Row> ofMethod = summaries.stream().filter(r -> r.getString(1).equals(method)).toList();
+    assertEquals(expected, ofMethod.stream().map(r -> r.getString(0)).collect(Collectors.toSet()), method);
+    assertTrue(ofMethod.stream().anyMatch(r -> !r.getList(4).isEmpty()), method + " chose no sentence at all");
+    for (Row summary : ofMethod) {
+      String text = texts.get(summary.getString(0));
+      List<Integer> starts = summary.getList(4);
+      List<Integer> ends = summary.getList(5);
+      StringBuilder rebuilt = new StringBuilder();
+      for (int i = 0; i < starts.size(); i++) {
+        rebuilt.append(i == 0 ? "" : " ").append(text.substring(starts.get(i), ends.get(i)).replaceAll("\\s+", " "));
+      }
+      assertEquals(summary.getString(2), rebuilt.toString(), summary.getString(0));
+    }
+  }
+
   private List<Row> segmentMetrics(PipelineJob.Result result) {
     return spark.read().parquet(result.runDir() + "/segment_metrics")
         .select("doc_id", "seg_idx", "n_tokens", "n_predicted", "nll_sum")

@@ -44,6 +44,8 @@ public final class CorpusBuild {
         .map((MapFunction<Row, Row>) r -> withTokens(r, tokenizer.value()), Encoders.row(counted))
         .write()
         .mode(SaveMode.Overwrite)
+        // one directory per split, so `--input datasets/corpus/split=held-out` evaluates just that
+        .partitionBy("split")
         .parquet(out);
     return spark.read().parquet(out).select("doc_id", "package", "split", "n_tokens").orderBy(col("doc_id")).collectAsList();
   }

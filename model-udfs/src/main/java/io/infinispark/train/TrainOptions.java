@@ -1,0 +1,68 @@
+package io.infinispark.train;
+
+/**
+ * Everything that decides what a training run computes. Two runs with equal options, data and
+ * initial weights produce the same weights; a resumed run reads them back from its checkpoint.
+ *
+ * @param steps optimisation steps in the whole run (the cosine schedule ends here)
+ * @param lanes documents per batch, read side by side
+ * @param windowSegments K: consecutive segments per example, memory carried with gradients across
+ *     all of them
+ * @param learningRate peak learning rate of every weight but the gates
+ * @param gateLearningRate peak learning rate of the gates β (no weight decay)
+ * @param weightDecay decoupled (AdamW) decay of matrices; norms and gates are not decayed
+ * @param warmupSteps linear warm-up from 0 to the peak
+ * @param minLearningRateRatio where the cosine decay ends, as a fraction of the peak
+ * @param clipNorm global gradient-norm clip
+ * @param passkeyLanes lanes per batch that carry a passkey example (the rest are plain text)
+ * @param passkeyWeight weight of the passkey answer's mean loss next to the text's mean loss
+ * @param curriculumSteps steps over which passkey examples grow from 1 to K segments
+ * @param seed seeds batches (by step, so a resumed run draws the same ones)
+ * @param checkpointEvery steps between checkpoints
+ * @param validateEvery steps between held-out evaluations (with and without memory)
+ */
+public record TrainOptions(
+    int steps,
+    int lanes,
+    int windowSegments,
+    double learningRate,
+    double gateLearningRate,
+    double weightDecay,
+    int warmupSteps,
+    double minLearningRateRatio,
+    double clipNorm,
+    int passkeyLanes,
+    double passkeyWeight,
+    int curriculumSteps,
+    long seed,
+    int checkpointEvery,
+    int validateEvery) {
+
+  public TrainOptions {
+    require(steps >= 1, "steps", steps);
+    require(lanes >= 1, "lanes", lanes);
+    require(windowSegments >= 1, "windowSegments", windowSegments);
+    require(learningRate > 0, "learningRate", learningRate);
+    require(gateLearningRate >= 0, "gateLearningRate", gateLearningRate);
+    require(weightDecay >= 0, "weightDecay", weightDecay);
+    require(warmupSteps >= 0, "warmupSteps", warmupSteps);
+    require(minLearningRateRatio >= 0 && minLearningRateRatio <= 1, "minLearningRateRatio", minLearningRateRatio);
+    require(clipNorm > 0, "clipNorm", clipNorm);
+    require(passkeyLanes >= 0 && passkeyLanes <= lanes, "passkeyLanes (0..lanes)", passkeyLanes);
+    require(passkeyWeight >= 0, "passkeyWeight", passkeyWeight);
+    require(curriculumSteps >= 1, "curriculumSteps", curriculumSteps);
+    require(checkpointEvery >= 1, "checkpointEvery", checkpointEvery);
+    require(validateEvery >= 1, "validateEvery", validateEvery);
+  }
+
+  /** Tokens of one lane: K segments plus the one token the last position predicts. */
+  public int windowTokens(int segmentLength) {
+    return windowSegments * segmentLength + 1;
+  }
+
+  private static void require(boolean ok, String field, Object value) {
+    if (!ok) {
+      throw new IllegalArgumentException("invalid training option " + field + ": " + value);
+    }
+  }
+}

@@ -1,0 +1,298 @@
+package io.infinispark.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.infinispark.model.Checkpoint;
+import io.infinispark.model.InfiniTransformer;
+import io.infinispark.model.LayerMemory;
+import io.infinispark.model.ModelConfig;
+import io.infinispark.model.ModelParameters;
+import io.infinispark.model.ModelWeights;
+import io.infinispark.model.WeightNames;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trains an Infini-Transformer with truncated backpropagation through its memory: each example is
+ * K consecutive segments, read in order with the memory carried from one to the next and never
+ * detached inside the window, so the loss of segment K reaches the writes of segment 1. Uses the
+ * inference model's own forward pass ({@link InfiniTransformer#forward}) over trainable parameters.
+ */
+public final class Trainer implements AutoCloseable {
+  private final ModelParameters parameters;
+  private final InfiniTransformer model;
+  private final AdamW optimizer;
+  private final TrainOptions options;
+  private final BatchSampler sampler;
+  private final TrainingData data;
+  private final Path runDir;
+  private final Path tokenizer;
+  private final TrainingLog log;
+  private final LearningRateSchedule schedule;
+  private final LearningRateSchedule gateSchedule;
+  private int step;
+  private double elapsedSeconds;
+  private long tokensSeen;
+  private int skippedSteps;
+
+  /** What one optimisation step measured. */
+  public record StepReport(
+      int step, double loss, double textLoss, double answerLoss, double gradientNorm,
+      double learningRate, int tokens, double seconds) {}
+
+  /** Held-out NLL per token with the memory carried across the window and reset every segment. */
+  public record Validation(double carried, double reset) {
+    public double memoryGain() {
+      return 1 - Math.exp(carried - reset);
+    }
+  }
+
+  private Trainer(
+      ModelWeights initial, TrainOptions options, TrainingData data, Path runDir, Path tokenizer,
+      TrainingLog log) {
+    this.parameters = ModelParameters.forTraining(initial, ai.djl.Device.cpu());
+    this.model = InfiniTransformer.over(parameters);
+    this.optimizer = new AdamW(parameters.manager(), parameters.arrays());
+    this.options = options;
+    this.data = data;
+    this.sampler = new BatchSampler(data, options, initial.config().segmentLength());
+    this.runDir = runDir;
+    this.tokenizer = tokenizer;
+    this.log = log;
+    this.schedule =
+        new LearningRateSchedule(options.learningRate(), options.warmupSteps(), options.steps(), options.minLearningRateRatio());
+    this.gateSchedule =
+        new LearningRateSchedule(options.gateLearningRate(), options.warmupSteps(), options.steps(), options.minLearningRateRatio());
+  }
+
+  /** A new run from initial weights; its checkpoints and log go to {@code runDir}. */
+  public static Trainer start(
+      ModelWeights initial, TrainOptions options, TrainingData data, Path runDir, Path tokenizer)
+      throws IOException {
+    Files.createDirectories(runDir);
+    return new Trainer(initial, options, data, runDir, tokenizer, TrainingLog.create(runDir, initial.config()));
+  }
+
+  /** Continues the run in {@code runDir} from its last checkpoint, with the options it began with. */
+  public static Trainer resume(TrainingData data, Path runDir) throws IOException {
+    Path checkpoint = TrainingCheckpoint.find(runDir);
+    TrainingCheckpoint.State state = TrainingCheckpoint.readState(checkpoint);
+    ModelWeights weights = Checkpoint.load(checkpoint);
+    TrainingLog log = TrainingLog.resume(runDir, weights.config(), state.step());
+    Trainer trainer =
+        new Trainer(weights, state.options(), data, runDir, checkpoint.resolve(Checkpoint.TOKENIZER), log);
+    trainer.optimizer.restore(TrainingCheckpoint.readOptimizer(checkpoint), state.step() - state.skippedSteps());
+    trainer.skippedSteps = state.skippedSteps();
+    trainer.step = state.step();
+    trainer.elapsedSeconds = state.elapsedSeconds();
+    trainer.tokensSeen = state.tokensSeen();
+    return trainer;
+  }
+
+  public int step() {
+    return step;
+  }
+
+  public TrainOptions options() {
+    return options;
+  }
+
+  /** Trains until {@code lastStep} (at most the run's length), checkpointing on the way and at the end. */
+  public void runUntil(int lastStep) throws IOException {
+    int end = Math.min(lastStep, options.steps());
+    while (step < end) {
+      StepReport report = trainStep();
+      Validation validation = null;
+      if (step % options.validateEvery() == 0 || step == options.steps()) {
+        validation = validate();
+      }
+      log.record(report, validation, gates(), options.steps(), elapsedSeconds);
+      if (step % options.checkpointEvery() == 0 || step == end) {
+        checkpoint();
+      }
+    }
+  }
+
+  /** One optimisation step on the next batch. */
+  StepReport trainStep() {
+    long started = System.nanoTime();
+    Batch batch = sampler.batch(step);
+    double lr = schedule.at(step);
+    double gateLr = gateSchedule.at(step);
+    ModelConfig config = parameters.config();
+    int t = config.segmentLength();
+    double loss;
+    double textLoss;
+    double answerLoss;
+    double gradientNorm;
+    try (NDManager scope = parameters.manager().newSubManager()) {
+      NDArray[] sums;
+      try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+        sums = windowLoss(scope, batch, true);
+        collector.backward(sums[0]);
+      }
+      loss = sums[0].getFloat();
+      textLoss = sums[1].getFloat();
+      answerLoss = sums[2].getFloat() / (options.passkeyWeight() == 0 ? 1 : options.passkeyWeight());
+      gradientNorm = applyGradients(scope, lr, gateLr);
+    }
+    step++;
+    int tokens = batch.lanes() * options.windowSegments() * t;
+    tokensSeen += tokens;
+    double seconds = (System.nanoTime() - started) / 1e9;
+    elapsedSeconds += seconds;
+    return new StepReport(step, loss, textLoss, answerLoss, gradientNorm, lr, tokens, seconds);
+  }
+
+  /**
+   * Reads the batch's K segments in order and sums the weighted NLL. Returns {loss, mean text NLL,
+   * passkeyWeight · mean answer NLL} as float32 scalars in {@code scope}.
+   */
+  private NDArray[] windowLoss(NDManager scope, Batch batch, boolean carryMemory) {
+    ModelConfig config = parameters.config();
+    int lanes = batch.lanes();
+    int t = config.segmentLength();
+    List<LayerMemory> memory = emptyMemory(scope, lanes);
+    NDArray loss = scope.zeros(new Shape());
+    NDArray text = scope.zeros(new Shape());
+    NDArray answer = scope.zeros(new Shape());
+    NDArray keep = scope.ones(new Shape(lanes, t));
+    for (int s = 0; s < options.windowSegments(); s++) {
+      int from = s * t;
+      int to = from + t;
+      NDArray tokens = scope.create(batch.tokens(from, to), new Shape(lanes, t));
+      NDArray targets = scope.create(batch.targets(from, to), new Shape(lanes, t, 1));
+      InfiniTransformer.StepOutput out = model.forward(tokens, keep, carryMemory ? memory : emptyMemory(scope, lanes));
+      NDArray nll = out.logits().logSoftmax(-1).gather(targets, -1).reshape(lanes, t).neg();
+      NDArray textWeights = scope.create(Batch.slice(batch.textWeights(), from, to), new Shape(lanes, t));
+      NDArray answerWeights = scope.create(Batch.slice(batch.answerWeights(), from, to), new Shape(lanes, t));
+      NDArray weightedText = nll.mul(textWeights).sum();
+      NDArray weightedAnswer = nll.mul(answerWeights).sum();
+      loss = loss.add(weightedText).add(weightedAnswer);
+      text = text.add(weightedText);
+      answer = answer.add(weightedAnswer);
+      memory = out.memory();
+    }
+    return new NDArray[] {loss, text, answer};
+  }
+
+  private List<LayerMemory> emptyMemory(NDManager scope, int lanes) {
+    ModelConfig c = parameters.config();
+    List<LayerMemory> memory = new ArrayList<>();
+    for (int i = 0; i < c.nLayers(); i++) {
+      memory.add(
+          new LayerMemory(
+              scope.zeros(new Shape(lanes, c.nKvHeads(), c.dHead(), c.dHead()), DataType.FLOAT32),
+              scope.zeros(new Shape(lanes, c.nKvHeads(), c.dHead(), 1), DataType.FLOAT32)));
+    }
+    return memory;
+  }
+
+  /** Clips the global gradient norm, takes an AdamW step, zeroes the gradients; returns the norm. */
+  private double applyGradients(NDManager scope, double lr, double gateLr) {
+    Map<String, NDArray> gradients = new LinkedHashMap<>();
+    double squared = 0;
+    for (Map.Entry<String, NDArray> p : parameters.arrays().entrySet()) {
+      NDArray gradient = p.getValue().getGradient();
+      gradient.attach(scope);
+      gradients.put(p.getKey(), gradient);
+      squared += gradient.square().sum().getFloat();
+    }
+    double norm = Math.sqrt(squared);
+    if (!Double.isFinite(norm)) {
+      // one overflowing batch must not poison the weights: skip it, as loss-scaled training does
+      List<String> broken = new ArrayList<>();
+      gradients.forEach((name, g) -> {
+        if (!Float.isFinite(g.square().sum().getFloat())) {
+          broken.add(name);
+        }
+      });
+      System.err.printf("train: step %d skipped, non-finite gradient of %s%n", step + 1, broken);
+      gradients.values().forEach(Trainer::zero);
+      skippedSteps++;
+      return norm;
+    }
+    double clip = Math.min(1.0, options.clipNorm() / (norm + 1e-6));
+    optimizer.beginStep();
+    for (Map.Entry<String, NDArray> p : parameters.arrays().entrySet()) {
+      String name = p.getKey();
+      NDArray gradient = gradients.get(name);
+      boolean gate = name.endsWith(WeightNames.GATE_SUFFIX);
+      boolean matrix = p.getValue().getShape().dimension() == 2;
+      optimizer.update(
+          scope, name, p.getValue(), gradient.mul(clip), gate ? gateLr : lr,
+          matrix ? options.weightDecay() : 0);
+      zero(gradient);
+    }
+    return norm;
+  }
+
+  /**
+   * PyTorch accumulates into .grad, so each step starts from zero. Assigned, not multiplied by 0:
+   * NaN·0 is NaN, and one overflowing step would otherwise poison every later one (it did).
+   */
+  private static void zero(NDArray gradient) {
+    gradient.set(new NDIndex("..."), 0f);
+  }
+
+  /** Mean held-out NLL with the memory carried through each window, and reset at every segment. */
+  public Validation validate() {
+    int length = options.windowTokens(parameters.config().segmentLength());
+    List<int[]> windows = data.validation(length);
+    if (windows.isEmpty()) {
+      return null;
+    }
+    List<TrainingExample> examples = windows.stream().map(TrainingExample::text).toList();
+    Batch batch = Batch.of(examples, 0);
+    try (NDManager scope = parameters.manager().newSubManager()) {
+      double carried = windowLoss(scope, batch, true)[1].getFloat();
+      double reset = windowLoss(scope, batch, false)[1].getFloat();
+      return new Validation(carried, reset);
+    }
+  }
+
+  /** sigmoid(β) of every head, per layer: the share of each head's output read from memory. */
+  public double[][] gates() {
+    int layers = parameters.config().nLayers();
+    double[][] gates = new double[layers][];
+    for (int i = 0; i < layers; i++) {
+      float[] beta = parameters.get(WeightNames.gate(i)).toFloatArray();
+      gates[i] = new double[beta.length];
+      for (int h = 0; h < beta.length; h++) {
+        gates[i][h] = 1 / (1 + Math.exp(-beta[h]));
+      }
+    }
+    return gates;
+  }
+
+  /** Writes the resumable checkpoint now. */
+  public void checkpoint() throws IOException {
+    TrainingCheckpoint.write(
+        runDir,
+        weights(),
+        optimizer.state(),
+        new TrainingCheckpoint.State(step, options, elapsedSeconds, tokensSeen, skippedSteps),
+        tokenizer);
+  }
+
+  /** The current weights on the host. */
+  public ModelWeights weights() {
+    return parameters.toWeights("trained: " + runDir.toAbsolutePath().normalize() + " step " + step);
+  }
+
+  @Override
+  public void close() {
+    optimizer.close();
+    parameters.close();
+  }
+}

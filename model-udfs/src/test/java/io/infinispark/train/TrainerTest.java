@@ -1,0 +1,155 @@
+package io.infinispark.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.infinispark.model.HostTensor;
+import io.infinispark.model.MemoryRule;
+import io.infinispark.model.ModelConfig;
+import io.infinispark.model.ModelWeights;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+  static final ModelConfig TINY = new ModelConfig(64, 32, 2, 4, 4, 8, 48, 16, MemoryRule.DELTA, 10000, 1e-5, true, 0);
+
+  @TempDir Path dir;
+
+  /** Text whose every token is drawn afresh; passkeys whose answer repeats a token seen early. */
+  static final class SyntheticData implements TrainingData {
+    private final boolean fixed;
+
+    SyntheticData(boolean fixed) {
+      this.fixed = fixed;
+    }
+
+    @Override
+    public TrainingExample text(SplittableRandom random, int length) {
+      SplittableRandom r = fixed ? new SplittableRandom(1) : random;
+      int[] tokens = new int[length];
+      for (int i = 0; i < length; i++) {
+        tokens[i] = i % 7 == 0 ? 3 : r.nextInt(TINY.vocabSize());
+      }
+      return TrainingExample.text(tokens);
+    }
+
+    @Override
+    public TrainingExample passkey(SplittableRandom random, int length, int exampleTokens) {
+      SplittableRandom r = fixed ? new SplittableRandom(2) : random;
+      int[] tokens = text(r, length).tokens();
+      int key = 10 + r.nextInt(50);
+      tokens[length - exampleTokens] = 1; // "the key is"
+      tokens[length - exampleTokens + 1] = key;
+      tokens[length - 2] = 1;
+      tokens[length - 1] = key;
+      return new TrainingExample(tokens, length - 1, 1);
+    }
+
+    @Override
+    public List<int[]> validation(int length) {
+      List<int[]> windows = new ArrayList<>();
+      SplittableRandom r = new SplittableRandom(99);
+      for (int i = 0; i < 2; i++) {
+        windows.add(text(r, length).tokens());
+      }
+      return windows;
+    }
+  }
+
+  static TrainOptions options(int steps, double lr) {
+    return new TrainOptions(steps, 3, 3, lr, 0.01, 0.1, 1, 0.1, 1.0, 1, 1.0, 2, 5, 2, 2);
+  }
+
+  Path tokenizer() throws IOException {
+    Path file = dir.resolve("tokenizer-source.json");
+    Files.writeString(file, "{}", StandardCharsets.UTF_8);
+    return file;
+  }
+
+  @Test
+  void oneStepLowersTheLossOnAFixedBatch() throws IOException {
+    ModelWeights initial = ModelWeights.randomInit(TINY, 11);
+    try (Trainer trainer = Trainer.start(initial, options(2, 3e-3), new SyntheticData(true), dir, tokenizer())) {
+      Trainer.StepReport before = trainer.trainStep();
+      Trainer.StepReport after = trainer.trainStep(); // same batch, loss measured before its update
+      assertTrue(before.loss() > 3, "a random model starts near ln(64): " + before.loss());
+      assertTrue(after.loss() < before.loss() - 1e-3, before.loss() + " → " + after.loss());
+      assertTrue(before.gradientNorm() > 0 && Double.isFinite(before.gradientNorm()));
+    }
+  }
+
+  @Test
+  void aResumedRunEndsWithTheSameWeightsAsAnUninterruptedOne() throws IOException {
+    ModelWeights initial = ModelWeights.randomInit(TINY, 12);
+    TrainOptions options = options(4, 2e-3);
+    Path straight = dir.resolve("straight");
+    Path interrupted = dir.resolve("interrupted");
+    ModelWeights expected;
+    try (Trainer trainer = Trainer.start(initial, options, new SyntheticData(false), straight, tokenizer())) {
+      trainer.runUntil(4);
+      expected = trainer.weights();
+    }
+    try (Trainer trainer = Trainer.start(initial, options, new SyntheticData(false), interrupted, tokenizer())) {
+      trainer.runUntil(2); // checkpoints at step 2, then the process "dies"
+    }
+    try (Trainer trainer = Trainer.resume(new SyntheticData(false), interrupted)) {
+      assertEquals(2, trainer.step());
+      trainer.runUntil(4);
+      ModelWeights resumed = trainer.weights();
+      for (String name : expected.tensors().keySet()) {
+        HostTensor a = expected.tensor(name);
+        HostTensor b = resumed.tensor(name);
+        assertArrayEquals(a.data(), b.data(), 1e-6f, name);
+      }
+    }
+    List<String> straightLog = losses(straight);
+    List<String> resumedLog = losses(interrupted);
+    assertEquals(straightLog, resumedLog, "the resumed log has one row per step and the same losses");
+  }
+
+  @Test
+  void checkpointsAreLoadableModelsWithTheirTokenizer() throws IOException {
+    ModelWeights initial = ModelWeights.randomInit(TINY, 13);
+    try (Trainer trainer = Trainer.start(initial, options(2, 1e-3), new SyntheticData(false), dir, tokenizer())) {
+      trainer.runUntil(2);
+    }
+    Path checkpoint = dir.resolve(TrainingCheckpoint.DIRECTORY);
+    ModelWeights loaded = io.infinispark.model.Checkpoint.load(checkpoint);
+    assertEquals(TINY, loaded.config());
+    assertTrue(Files.exists(checkpoint.resolve("tokenizer.json")));
+    assertEquals(2, TrainingCheckpoint.readState(checkpoint).step());
+    float[] before = initial.tensor("model.embed_tokens.weight").data();
+    float[] after = loaded.tensor("model.embed_tokens.weight").data();
+    assertTrue(!java.util.Arrays.equals(before, after), "training changed the weights");
+  }
+
+  /** Loss columns of train-log.tsv (timings differ between runs; losses must not). */
+  static List<String> losses(Path runDir) throws IOException {
+    List<String> rows = new ArrayList<>();
+    for (String line : Files.readAllLines(runDir.resolve(TrainingLog.FILE))) {
+      String[] f = line.split("\t");
+      rows.add(f[0] + " " + f[1] + " " + f[2] + " " + f[3] + " " + f[8] + " " + f[9] + " " + f[11]);
+    }
+    return rows;
+  }
+
+  @Test
+  void learningRateWarmsUpThenDecaysToItsFloor() {
+    LearningRateSchedule s = new LearningRateSchedule(1e-3, 10, 110, 0.1);
+    assertEquals(1e-4, s.at(0), 1e-12);
+    assertEquals(1e-3, s.at(9), 1e-12);
+    assertEquals(1e-3, s.at(10), 1e-12);
+    assertEquals(0.55e-3, s.at(60), 1e-9);
+    assertEquals(1e-4, s.at(110), 1e-12);
+    Random unused = new Random();
+  }
+}

@@ -1,0 +1,126 @@
+package io.infinispark.jobs;
+
+import io.infinispark.data.passkey.PasskeyExample;
+import io.infinispark.data.passkey.PasskeyGenerator;
+import io.infinispark.tokenizer.TextTokenizer;
+import io.infinispark.train.TrainingData;
+import io.infinispark.train.TrainingExample;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Training examples from a tokenized corpus: text windows drawn uniformly over the training split's
+ * tokens, passkey examples in the evaluation's own wording (the needle's key drawn from seeds below
+ * {@link #EVALUATION_SEEDS}, and never equal to a key the evaluation's first {@link
+ * #RESERVED_KEYS} seeds give), and validation windows from the held-out split.
+ */
+final class CorpusTrainingData implements TrainingData {
+  /** Evaluation grids draw keys from seeds starting here (see {@code eval --seed}). */
+  static final long EVALUATION_SEEDS = 1_000_000;
+  /** Keys of this many evaluation seeds are never trained on. */
+  static final int RESERVED_KEYS = 10_000;
+  static final int VALIDATION_WINDOWS_PER_DOCUMENT = 2;
+
+  private final List<int[]> train;
+  private final long[] trainEnds; // cumulative token counts, for drawing a position uniformly
+  private final List<int[]> heldOut;
+  private final PasskeyGenerator passkeys;
+  private final TextTokenizer tokenizer;
+  private final Set<String> evaluationKeys = new HashSet<>();
+
+  CorpusTrainingData(List<int[]> train, List<int[]> heldOut, PasskeyGenerator passkeys, TextTokenizer tokenizer) {
+    if (train.isEmpty()) {
+      throw new IllegalArgumentException("the corpus has no training documents");
+    }
+    this.train = train;
+    this.heldOut = heldOut;
+    this.passkeys = passkeys;
+    this.tokenizer = tokenizer;
+    this.trainEnds = new long[train.size()];
+    long total = 0;
+    for (int i = 0; i < train.size(); i++) {
+      total += train.get(i).length;
+      trainEnds[i] = total;
+    }
+    for (long seed = EVALUATION_SEEDS; seed < EVALUATION_SEEDS + RESERVED_KEYS; seed++) {
+      evaluationKeys.add(passkeys.key(seed));
+    }
+  }
+
+  long trainTokens() {
+    return trainEnds[trainEnds.length - 1];
+  }
+
+  /**
+   * A window starting at a uniformly drawn training token; a window that would run past its
+   * document's end continues into the next document, as a reader of a concatenated corpus would.
+   */
+  @Override
+  public TrainingExample text(SplittableRandom random, int length) {
+    return TrainingExample.text(window(random, length));
+  }
+
+  private int[] window(SplittableRandom random, int length) {
+    int[] out = new int[length];
+    long position = random.nextLong(trainTokens());
+    int doc = Arrays.binarySearch(trainEnds, position + 1);
+    doc = doc >= 0 ? doc : -doc - 1;
+    int offset = (int) (position - (trainEnds[doc] - train.get(doc).length));
+    int filled = 0;
+    while (filled < length) {
+      int[] tokens = train.get(doc);
+      int n = Math.min(length - filled, tokens.length - offset);
+      System.arraycopy(tokens, offset, out, filled, n);
+      filled += n;
+      doc = (doc + 1) % train.size();
+      offset = 0;
+    }
+    return out;
+  }
+
+  @Override
+  public TrainingExample passkey(SplittableRandom random, int length, int exampleTokens) {
+    long seed;
+    do {
+      seed = random.nextLong(EVALUATION_SEEDS);
+    } while (evaluationKeys.contains(passkeys.key(seed)));
+    int[] answer = tokenizer.encode(" " + passkeys.key(seed));
+    PasskeyExample example = passkeys.example(exampleTokens - answer.length, random.nextDouble(), seed);
+    int[] prompt = new int[(int) example.tokens()];
+    int filled = 0;
+    for (Iterator<int[]> chunks = passkeys.tokens(example, 4096); chunks.hasNext(); ) {
+      int[] chunk = chunks.next();
+      System.arraycopy(chunk, 0, prompt, filled, chunk.length);
+      filled += chunk.length;
+    }
+    int prefix = length - prompt.length - answer.length;
+    int[] tokens = new int[length];
+    if (prefix > 0) {
+      System.arraycopy(window(random, prefix), 0, tokens, 0, prefix);
+    }
+    System.arraycopy(prompt, 0, tokens, Math.max(0, prefix), prompt.length);
+    System.arraycopy(answer, 0, tokens, length - answer.length, answer.length);
+    return new TrainingExample(tokens, length - answer.length, answer.length);
+  }
+
+  /** Evenly spaced windows from every held-out document long enough to hold one. */
+  @Override
+  public List<int[]> validation(int length) {
+    List<int[]> windows = new ArrayList<>();
+    for (int[] doc : heldOut) {
+      if (doc.length < length * VALIDATION_WINDOWS_PER_DOCUMENT) {
+        continue;
+      }
+      long stride = doc.length / VALIDATION_WINDOWS_PER_DOCUMENT;
+      for (int w = 0; w < VALIDATION_WINDOWS_PER_DOCUMENT; w++) {
+        windows.add(Arrays.copyOfRange(doc, (int) (w * stride), (int) (w * stride) + length));
+      }
+    }
+    return windows;
+  }
+}
