@@ -35,9 +35,9 @@ if needs_build; then
   touch "$jar"
 fi
 
-# PyTorch on CPU hands large freed tensors straight back to the OS and glibc page-faults them in
-# again on the next step; keeping them in the heap cut training's system time from ~45% to ~20% of
-# its CPU time here (docs/benchmarks.md)
+# PyTorch on CPU frees its large tensors (training's activations, hundreds of MB a step) back to
+# the OS and glibc page-faults them in again on the next step; these keep freed memory in the heap
+# (measured effect on training: docs/benchmarks.md)
 export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-4294967296}
 export MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-17179869184}
 export MALLOC_TOP_PAD_=${MALLOC_TOP_PAD_:-1073741824}

@@ -13,10 +13,10 @@ final class LayerHarness {
     ModelConfig c = w.config();
     return new InfiniAttention(
         c,
-        array(m, w, WeightNames.q(i)).transpose(),
-        array(m, w, WeightNames.k(i)).transpose(),
-        array(m, w, WeightNames.v(i)).transpose(),
-        array(m, w, WeightNames.o(i)).transpose(),
+        array(m, w, WeightNames.q(i)),
+        array(m, w, WeightNames.k(i)),
+        array(m, w, WeightNames.v(i)),
+        array(m, w, WeightNames.o(i)),
         array(m, w, WeightNames.gate(i)),
         new Rope(m, c.segmentLength(), c.dHead(), c.ropeTheta(), DataType.FLOAT32),
         InfiniTransformer.causalBias(m, c.segmentLength()));

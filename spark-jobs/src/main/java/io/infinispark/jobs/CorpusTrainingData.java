@@ -99,11 +99,14 @@ final class CorpusTrainingData implements TrainingData {
       filled += chunk.length;
     }
     int prefix = length - prompt.length - answer.length;
-    int[] tokens = new int[length];
-    if (prefix > 0) {
-      System.arraycopy(window(random, prefix), 0, tokens, 0, prefix);
+    if (prefix < 0) {
+      throw new IllegalArgumentException(
+          "a passkey example needs " + (prompt.length + answer.length) + " tokens with this tokenizer, but a"
+              + " training window has " + length + ": raise --window-segments or set --passkey-lanes 0");
     }
-    System.arraycopy(prompt, 0, tokens, Math.max(0, prefix), prompt.length);
+    int[] tokens = new int[length];
+    System.arraycopy(window(random, prefix), 0, tokens, 0, prefix);
+    System.arraycopy(prompt, 0, tokens, prefix, prompt.length);
     System.arraycopy(answer, 0, tokens, length - answer.length, answer.length);
     return new TrainingExample(tokens, length - answer.length, answer.length);
   }

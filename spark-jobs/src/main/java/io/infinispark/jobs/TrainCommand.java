@@ -49,10 +49,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--stop-after", paramLabel = "STEP", description = "Checkpoint and stop at this step (continue with --resume)")
   Integer stopAfter;
 
-  @Option(names = "--steps", defaultValue = "1300", description = "Optimisation steps (default: ${DEFAULT-VALUE})")
+  @Option(names = "--steps", defaultValue = "640", description = "Optimisation steps (default: ${DEFAULT-VALUE})")
   int steps;
 
-  @Option(names = "--lanes", defaultValue = "8", description = "Examples per batch (default: ${DEFAULT-VALUE})")
+  @Option(names = "--lanes", defaultValue = "6", description = "Examples per batch (default: ${DEFAULT-VALUE})")
   int lanes;
 
   @Option(names = "--window-segments", defaultValue = "8",
@@ -68,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--weight-decay", defaultValue = "0.1", description = "AdamW decay of matrices (default: ${DEFAULT-VALUE})")
   double weightDecay;
 
-  @Option(names = "--warmup", defaultValue = "60", description = "Warm-up steps (default: ${DEFAULT-VALUE})")
+  @Option(names = "--warmup", defaultValue = "30", description = "Warm-up steps (default: ${DEFAULT-VALUE})")
   int warmup;
 
   @Option(names = "--min-lr-ratio", defaultValue = "0.1", description = "Final learning rate / peak (default: ${DEFAULT-VALUE})")
@@ -83,17 +83,17 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--passkey-weight", defaultValue = "1.0", description = "Weight of the passkey answer loss (default: ${DEFAULT-VALUE})")
   double passkeyWeight;
 
-  @Option(names = "--curriculum-steps", defaultValue = "400",
+  @Option(names = "--curriculum-steps", defaultValue = "250",
       description = "Steps over which passkey examples grow from 1 to K segments (default: ${DEFAULT-VALUE})")
   int curriculumSteps;
 
   @Option(names = "--seed", defaultValue = "20261123", description = "Batch seed (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--checkpoint-every", defaultValue = "50", description = "Steps between checkpoints (default: ${DEFAULT-VALUE})")
+  @Option(names = "--checkpoint-every", defaultValue = "40", description = "Steps between checkpoints (default: ${DEFAULT-VALUE})")
   int checkpointEvery;
 
-  @Option(names = "--validate-every", defaultValue = "50", description = "Steps between held-out evaluations (default: ${DEFAULT-VALUE})")
+  @Option(names = "--validate-every", defaultValue = "40", description = "Steps between held-out evaluations (default: ${DEFAULT-VALUE})")
   int validateEvery;
 
   @Mixin SparkOptions spark;
