@@ -119,14 +119,18 @@ class CheckpointTest {
   }
 
   @Test
-  void defaultModelDirectoryIsTheDocumentedDefaultConfigWithASeededRandomInit() throws IOException {
-    ModelWeights weights = Checkpoint.load(Path.of("models/default"));
-    assertEquals(ModelConfig.defaults(), weights.config());
-    assertTrue(weights.isRandomInit());
-    long parameters = weights.config().parameterCount();
-    assertTrue(parameters > 7_000_000 && parameters < 7_400_000, "parameters: " + parameters);
+  void theDefaultModelIsTrainedWeightsOfTheInitDirectorysConfig() throws IOException {
+    ModelWeights init = Checkpoint.load(Path.of("models/init"));
+    assertTrue(init.isRandomInit(), init.provenance());
+    ModelWeights trained = Checkpoint.load(Path.of("models/default"));
+    assertTrue(!trained.isRandomInit(), trained.provenance());
+    assertEquals(init.config(), trained.config());
+    assertEquals(5_507_360, trained.config().parameterCount());
+    assertTrue(
+        !java.util.Arrays.equals(init.tensor(WeightNames.q(3)).data(), trained.tensor(WeightNames.q(3)).data()),
+        "the default weights are not the initialisation");
     assertEquals(
-        weights.tensor(WeightNames.q(3)),
-        ModelWeights.randomInit(ModelConfig.defaults(), 20261123).tensor(WeightNames.q(3)));
+        init.tensor(WeightNames.q(3)),
+        ModelWeights.randomInit(init.config(), 20261123).tensor(WeightNames.q(3)));
   }
 }

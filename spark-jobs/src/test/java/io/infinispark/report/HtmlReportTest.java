@@ -31,8 +31,9 @@ class HtmlReportTest {
       assertEquals(4, html.select("#passkey-chart rect.cell").size(), "2 lengths × 2 depths");
       assertTrue(html.select("#stages-chart rect.bar").size() >= 6, "ingest … summarize");
       assertEquals(3, html.select("#documents tr").size(), "header + 2 documents");
-      assertEquals(4, html.select("#summaries blockquote.summary").size(), "2 documents × textrank, abstractive");
+      assertEquals(6, html.select("#summaries blockquote.summary").size(), "2 documents × textrank, memory-gain, abstractive");
       assertEquals(2, html.select("#summaries h3:contains(abstractive)").size());
+      assertEquals(2, html.select("#summaries h3:contains(memory-gain)").size());
       assertEquals("Definitions <b>with</b> a cynical & witty turn.", html.selectFirst("blockquote.reference").text());
       assertEquals(2, html.select("table.rouge").size(), "both methods scored for the document with a reference");
       assertEquals(0, html.select("script, link, img, [src]").size(), "the report must be self-contained");
