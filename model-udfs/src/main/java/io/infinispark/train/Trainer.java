@@ -80,7 +80,7 @@ public final class Trainer implements AutoCloseable {
       ModelWeights initial, TrainOptions options, TrainingData data, Path runDir, Path tokenizer)
       throws IOException {
     Files.createDirectories(runDir);
-    return new Trainer(initial, options, data, runDir, tokenizer, TrainingLog.create(runDir, initial.config()));
+    return new Trainer(initial, options, data, runDir, tokenizer, TrainingLog.create(runDir));
   }
 
   /** Continues the run in {@code runDir} from its last checkpoint, with the options it began with. */
@@ -88,7 +88,7 @@ public final class Trainer implements AutoCloseable {
     Path checkpoint = TrainingCheckpoint.find(runDir);
     TrainingCheckpoint.State state = TrainingCheckpoint.readState(checkpoint);
     ModelWeights weights = Checkpoint.load(checkpoint);
-    TrainingLog log = TrainingLog.resume(runDir, weights.config(), state.step());
+    TrainingLog log = TrainingLog.resume(runDir, state.step());
     Trainer trainer =
         new Trainer(weights, state.options(), data, runDir, checkpoint.resolve(Checkpoint.TOKENIZER), log);
     trainer.optimizer.restore(TrainingCheckpoint.readOptimizer(checkpoint), state.step() - state.skippedSteps());

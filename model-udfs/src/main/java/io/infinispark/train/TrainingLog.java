@@ -1,6 +1,5 @@
 package io.infinispark.train;
 
-import io.infinispark.model.ModelConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -33,13 +32,13 @@ final class TrainingLog {
     this.progress = progress;
   }
 
-  static TrainingLog create(Path runDir, ModelConfig config) throws IOException {
+  static TrainingLog create(Path runDir) throws IOException {
     Path file = runDir.resolve(FILE);
     Files.writeString(file, HEADER + "\n", StandardCharsets.UTF_8);
     return new TrainingLog(file, System.err);
   }
 
-  static TrainingLog resume(Path runDir, ModelConfig config, int step) throws IOException {
+  static TrainingLog resume(Path runDir, int step) throws IOException {
     Path file = runDir.resolve(FILE);
     List<String> kept = new ArrayList<>();
     kept.add(HEADER);

@@ -150,6 +150,5 @@ class TrainerTest {
     assertEquals(1e-3, s.at(10), 1e-12);
     assertEquals(0.55e-3, s.at(60), 1e-9);
     assertEquals(1e-4, s.at(110), 1e-12);
-    Random unused = new Random();
   }
 }

@@ -44,7 +44,6 @@ class MemoryGainSummaryTest {
       double sum = 0;
       int n = 0;
       for (int i = 1; i < ends.length; i++) {
-        int start = i == 0 ? 0 : ends[i - 1];
         // a token belongs to the sentence its last character is in
         int last = ends[i] - 1;
         if (last >= sentences.get(s).start() && last < sentences.get(s).end()) {
