@@ -155,12 +155,38 @@ class InfiniAttentionPropertiesTest {
     int[] warmUp = tokens(config);
     int[] probe = tokens(config);
     try (InfiniTransformer model = TestModels.load(weights);
-        MemoryState used = model.newState(base, 1);
-        MemoryState fresh = model.newState(base, 1)) {
-      TestModels.step(model, base, warmUp, used);
+        MemoryState used = model.newState(base, 2);
+        MemoryState fresh = model.newState(base, 1);
+        MemoryState warm = model.newState(base, 1)) {
+      stepTwoLanes(model, warmUp, warmUp, used);
+      TestModels.step(model, base, warmUp, warm);
       used.resetLane(0);
-      assertArrayEquals(
-          TestModels.step(model, base, probe, fresh), TestModels.step(model, base, probe, used));
+      float[][] lanes = stepTwoLanes(model, probe, probe, used);
+      float[] fromFresh = TestModels.step(model, base, probe, fresh);
+      float[] fromWarm = TestModels.step(model, base, probe, warm);
+      assertTrue(maxAbsDifference(fromFresh, fromWarm) > 1e-3, "the warm-up must change the memory");
+      assertArrayEquals(fromFresh, lanes[0], 1e-5f);
+      assertArrayEquals(fromWarm, lanes[1], 1e-5f);
+    }
+  }
+
+  private static double maxAbsDifference(float[] a, float[] b) {
+    double max = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i] - b[i]));
+    }
+    return max;
+  }
+
+  /** One step with both lanes of a two-lane state; the logits of each lane. */
+  private float[][] stepTwoLanes(InfiniTransformer model, int[] lane0, int[] lane1, MemoryState state) {
+    try (NDManager scope = base.newSubManager()) {
+      int[] both = new int[lane0.length + lane1.length];
+      System.arraycopy(lane0, 0, both, 0, lane0.length);
+      System.arraycopy(lane1, 0, both, lane0.length, lane1.length);
+      NDArray ids = scope.create(both).reshape(2, lane0.length);
+      NDArray logits = model.step(ids, scope.ones(ids.getShape()), state);
+      return new float[][] {logits.get(0).toFloatArray(), logits.get(1).toFloatArray()};
     }
   }
 

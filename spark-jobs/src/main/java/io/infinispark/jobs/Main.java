@@ -60,7 +60,7 @@ public final class Main implements Callable<Integer> {
       description = "Weights dtype: float32, float16, or bfloat16 (GPU only); memory stays float32 (default: ${DEFAULT-VALUE})")
   String dtype;
 
-  @Option(names = "--memory-ablation", negatable = true, defaultValue = "false", fallbackValue = "true",
+  @Option(names = "--memory-ablation", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Also read every document with its memory reset at every segment: the memory's gain in "
           + "perplexity, and the model-guided (memory-gain) summary. On by default; --no-memory-ablation "
           + "halves the model time")

@@ -45,6 +45,19 @@ class MainTest {
   }
 
   @Test
+  void theMemoryAblationIsOnUnlessSwitchedOff() {
+    assertTrue(parsed().memoryAblation);
+    assertTrue(parsed("--memory-ablation").memoryAblation);
+    assertEquals(false, parsed("--no-memory-ablation").memoryAblation);
+  }
+
+  private static Main parsed(String... args) {
+    Main main = new Main();
+    new CommandLine(main).parseArgs(args);
+    return main;
+  }
+
+  @Test
   void aMissingModelDirectoryIsNamedBeforeSparkStarts(@TempDir Path dir) {
     Captured c = execute("--model", dir.resolve("no-model").toString(), "--input", dir.toString());
     assertEquals(2, c.code);
