@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.tartarus.snowball.ext.PorterStemmer;
 
 /**
  * ROUGE-1, ROUGE-2 and ROUGE-L (Lin, 2004) as Google's rouge-score package computes them: text is
@@ -13,10 +12,7 @@ import org.tartarus.snowball.ext.PorterStemmer;
  * three characters are Porter-stemmed; precision, recall and F1 from clipped n-gram counts (N) or
  * the longest common subsequence (L). With several references, each metric takes the reference
  * that gives the best F1, as rouge-score's {@code score_multi} does.
- *
- * <p>One known difference: rouge-score stems with NLTK's Porter stemmer in its default
- * "NLTK_EXTENSIONS" mode; this uses Snowball's original Porter algorithm, which differs on a few
- * irregular words (e.g. "dying", "ties").
+ * The stemmer is Porter's with NLTK's extensions, as rouge-score's ({@link PorterStemmer}).
  */
 public final class Rouge {
   /** Precision, recall and F1 of one metric. */
@@ -58,18 +54,12 @@ public final class Rouge {
 
   /** rouge-score's tokenizer with stemming on. */
   public static List<String> tokens(String text) {
-    PorterStemmer stemmer = new PorterStemmer();
     List<String> out = new ArrayList<>();
     for (String token : text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", " ").trim().split(" ")) {
       if (token.isEmpty()) {
         continue;
       }
-      if (token.length() > 3) {
-        stemmer.setCurrent(token);
-        stemmer.stem();
-        token = stemmer.getCurrent();
-      }
-      out.add(token);
+      out.add(token.length() > 3 ? PorterStemmer.stem(token) : token);
     }
     return out;
   }
