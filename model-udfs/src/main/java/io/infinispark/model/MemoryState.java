@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +16,7 @@ import java.util.List;
  */
 public final class MemoryState implements AutoCloseable {
   private final NDManager manager;
+  private final ModelConfig config;
   private final LayerMemory[] layers;
 
   MemoryState(NDManager parent, ModelConfig c, int batch) {
@@ -24,13 +24,10 @@ public final class MemoryState implements AutoCloseable {
       throw new IllegalArgumentException("batch must be at least 1, got " + batch);
     }
     this.manager = parent.newSubManager();
+    this.config = c;
     this.layers = new LayerMemory[c.nLayers()];
-    Shape memoryShape = new Shape(batch, c.nKvHeads(), c.dHead(), c.dHead());
-    Shape normShape = new Shape(batch, c.nKvHeads(), c.dHead(), 1);
     for (int i = 0; i < layers.length; i++) {
-      layers[i] =
-          new LayerMemory(
-              manager.zeros(memoryShape, DataType.FLOAT32), manager.zeros(normShape, DataType.FLOAT32));
+      layers[i] = LayerMemory.empty(manager, c, batch);
     }
   }
 
@@ -52,8 +49,7 @@ public final class MemoryState implements AutoCloseable {
     next.memory().attach(manager);
     next.norm().attach(manager);
     layers[i] = next;
-    previous.memory().close();
-    previous.norm().close();
+    previous.close();
   }
 
   /** Empties one lane's memory, so the next document read in that lane starts fresh. */
@@ -74,8 +70,7 @@ public final class MemoryState implements AutoCloseable {
         memory.attach(manager);
         norm.attach(manager);
         layers[i] = new LayerMemory(memory, norm);
-        previous.memory().close();
-        previous.norm().close();
+        previous.close();
       }
     }
   }
@@ -95,8 +90,7 @@ public final class MemoryState implements AutoCloseable {
       for (int i = 0; i < layers.length; i++) {
         LayerMemory previous = layers[i];
         layers[i] = new LayerMemory(previous.memory().get(index), previous.norm().get(index));
-        previous.memory().close();
-        previous.norm().close();
+        previous.close();
       }
     }
   }
@@ -108,13 +102,10 @@ public final class MemoryState implements AutoCloseable {
    * was OOM-killed at 24 GB; with fresh arrays it stays flat (tested in both modes).
    */
   public void clear() {
+    int batch = batchSize();
     for (int i = 0; i < layers.length; i++) {
-      LayerMemory previous = layers[i];
-      layers[i] = new LayerMemory(
-          manager.zeros(previous.memory().getShape(), DataType.FLOAT32),
-          manager.zeros(previous.norm().getShape(), DataType.FLOAT32));
-      previous.memory().close();
-      previous.norm().close();
+      layers[i].close();
+      layers[i] = LayerMemory.empty(manager, config, batch);
     }
   }
 

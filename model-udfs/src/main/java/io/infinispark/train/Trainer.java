@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.infinispark.model.Checkpoint;
@@ -187,13 +186,9 @@ public final class Trainer implements AutoCloseable {
   }
 
   private List<LayerMemory> emptyMemory(NDManager scope, int lanes) {
-    ModelConfig c = parameters.config();
     List<LayerMemory> memory = new ArrayList<>();
-    for (int i = 0; i < c.nLayers(); i++) {
-      memory.add(
-          new LayerMemory(
-              scope.zeros(new Shape(lanes, c.nKvHeads(), c.dHead(), c.dHead()), DataType.FLOAT32),
-              scope.zeros(new Shape(lanes, c.nKvHeads(), c.dHead(), 1), DataType.FLOAT32)));
+    for (int i = 0; i < parameters.config().nLayers(); i++) {
+      memory.add(LayerMemory.empty(scope, parameters.config(), lanes));
     }
     return memory;
   }

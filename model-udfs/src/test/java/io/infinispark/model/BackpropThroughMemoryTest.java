@@ -6,7 +6,6 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
@@ -78,10 +77,7 @@ class BackpropThroughMemoryTest {
       try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
         List<LayerMemory> memory = new ArrayList<>();
         for (int i = 0; i < c.nLayers(); i++) {
-          memory.add(
-              new LayerMemory(
-                  scope.zeros(new Shape(1, c.nKvHeads(), c.dHead(), c.dHead()), DataType.FLOAT32),
-                  scope.zeros(new Shape(1, c.nKvHeads(), c.dHead(), 1), DataType.FLOAT32)));
+          memory.add(LayerMemory.empty(scope, c, 1));
         }
         NDArray keep = scope.ones(new Shape(1, first.length));
         InfiniTransformer.StepOutput one = model.forward(scope.create(first).reshape(1, -1), keep, memory);

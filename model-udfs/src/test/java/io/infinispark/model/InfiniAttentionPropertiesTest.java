@@ -77,7 +77,7 @@ class InfiniAttentionPropertiesTest {
     ModelWeights weights = TestModels.randomWeights(config, new Random(7));
     try (NDManager scope = base.newSubManager()) {
       InfiniAttention layer = LayerHarness.layer(scope, weights, 0);
-      LayerMemory memory = LayerHarness.emptyMemory(scope, config, 1);
+      LayerMemory memory = LayerMemory.empty(scope, config, 1);
       Random inputs = new Random(11);
       float[] token = new float[config.dModel()];
       for (int i = 0; i < token.length; i++) {
@@ -114,7 +114,7 @@ class InfiniAttentionPropertiesTest {
     ModelWeights weights = TestModels.withGates(TestModels.randomWeights(config, random), 100f);
     try (NDManager scope = base.newSubManager()) {
       InfiniAttention layer = LayerHarness.layer(scope, weights, 0);
-      LayerMemory memory = LayerHarness.emptyMemory(scope, config, 1);
+      LayerMemory memory = LayerMemory.empty(scope, config, 1);
       Shape shape = new Shape(1, config.segmentLength(), config.dModel());
       NDArray keep = scope.ones(new Shape(1, 1, config.segmentLength(), 1));
       InfiniAttention.Output first = layer.forward(scope.randomNormal(shape), keep, memory);

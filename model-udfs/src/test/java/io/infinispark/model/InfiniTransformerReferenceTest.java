@@ -69,7 +69,7 @@ class InfiniTransformerReferenceTest {
     int t = config.segmentLength();
     try (NDManager base = NDManager.newBaseManager(Device.cpu())) {
       InfiniAttention layer = LayerHarness.layer(base, weights, 0);
-      LayerMemory memory = LayerHarness.emptyMemory(base, config, 1);
+      LayerMemory memory = LayerMemory.empty(base, config, 1);
       for (int segment = 0; segment < 3; segment++) {
         double[][] x = new double[t][config.dModel()];
         float[] flat = new float[t * config.dModel()];

@@ -22,12 +22,6 @@ final class LayerHarness {
         InfiniTransformer.causalBias(m, c.segmentLength()));
   }
 
-  static LayerMemory emptyMemory(NDManager m, ModelConfig c, int batch) {
-    return new LayerMemory(
-        m.zeros(new Shape(batch, c.nKvHeads(), c.dHead(), c.dHead())),
-        m.zeros(new Shape(batch, c.nKvHeads(), c.dHead(), 1)));
-  }
-
   private static NDArray array(NDManager m, ModelWeights w, String name) {
     HostTensor t = w.tensor(name);
     return m.create(t.data(), new Shape(t.longShape()));
