@@ -1,5 +1,7 @@
 package io.infinispark.model;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import java.io.Serializable;
 import java.util.Arrays;
 
@@ -21,6 +23,12 @@ public record HostTensor(int[] shape, float[] data) implements Serializable {
       throw new IllegalArgumentException(
           "shape " + Arrays.toString(shape) + " needs " + size + " values, got " + data.length);
     }
+  }
+
+  /** A host copy of a device array's current values, as float32. */
+  public static HostTensor copyOf(NDArray array) {
+    int[] shape = Arrays.stream(array.getShape().getShape()).mapToInt(d -> (int) d).toArray();
+    return new HostTensor(shape, array.toType(DataType.FLOAT32, false).toFloatArray());
   }
 
   public long[] longShape() {

@@ -84,12 +84,7 @@ public final class ModelParameters implements AutoCloseable {
   /** A host copy of the current values, e.g. to write a checkpoint. */
   public ModelWeights toWeights(String provenance) {
     Map<String, HostTensor> tensors = new LinkedHashMap<>();
-    arrays.forEach(
-        (name, array) -> {
-          float[] data = array.toType(DataType.FLOAT32, false).toFloatArray();
-          int[] shape = java.util.Arrays.stream(array.getShape().getShape()).mapToInt(d -> (int) d).toArray();
-          tensors.put(name, new HostTensor(shape, data));
-        });
+    arrays.forEach((name, array) -> tensors.put(name, HostTensor.copyOf(array)));
     return new ModelWeights(config, tensors, provenance);
   }
 

@@ -67,8 +67,8 @@ final class AdamW implements AutoCloseable {
   /** The moments as host tensors, named {@code m.<weight>} and {@code v.<weight>}. */
   Map<String, HostTensor> state() {
     Map<String, HostTensor> state = new LinkedHashMap<>();
-    firstMoments.forEach((name, m) -> state.put("m." + name, host(m)));
-    secondMoments.forEach((name, v) -> state.put("v." + name, host(v)));
+    firstMoments.forEach((name, m) -> state.put("m." + name, HostTensor.copyOf(m)));
+    secondMoments.forEach((name, v) -> state.put("v." + name, HostTensor.copyOf(v)));
     return state;
   }
 
@@ -90,11 +90,6 @@ final class AdamW implements AutoCloseable {
           old.close();
           return manager.create(t.data(), shape);
         });
-  }
-
-  private static HostTensor host(NDArray a) {
-    int[] shape = Arrays.stream(a.getShape().getShape()).mapToInt(d -> (int) d).toArray();
-    return new HostTensor(shape, a.toFloatArray());
   }
 
   @Override
