@@ -25,20 +25,20 @@ public final class Extractive {
 
   /** Sentences with the highest {@code score} for about {@code words} words, in document order. */
   public static List<Sentence> choose(List<Sentence> sentences, double[] score, int words) {
-    List<List<String>> tokens = sentences.stream().map(s -> Rouge.tokens(s.text())).toList();
+    int[] wordCounts = sentences.stream().mapToInt(s -> Rouge.wordCount(s.text())).toArray();
     int parts = Math.max(1, Math.min(sentences.size(), words / WORDS_PER_PART));
     List<Integer> chosen = new ArrayList<>();
     for (int part = 0; part < parts; part++) {
       int from = (int) ((long) sentences.size() * part / parts);
       int to = (int) ((long) sentences.size() * (part + 1) / parts);
-      chosen.addAll(best(tokens, score, from, to, words / parts));
+      chosen.addAll(best(wordCounts, score, from, to, words / parts));
     }
     chosen.sort(null);
     return chosen.stream().map(sentences::get).toList();
   }
 
   /** The best-scored sentences in [from, to) that fit {@code words} (at least one that fits the length limits). */
-  private static List<Integer> best(List<List<String>> tokens, double[] score, int from, int to, int words) {
+  private static List<Integer> best(int[] wordCounts, double[] score, int from, int to, int words) {
     List<Integer> order = new ArrayList<>();
     for (int i = from; i < to; i++) {
       order.add(i);
@@ -47,7 +47,7 @@ public final class Extractive {
     List<Integer> chosen = new ArrayList<>();
     int used = 0;
     for (int i : order) {
-      int n = tokens.get(i).size();
+      int n = wordCounts[i];
       if (n < MIN_WORDS || n > MAX_WORDS || used + n > words && !chosen.isEmpty()) {
         continue;
       }

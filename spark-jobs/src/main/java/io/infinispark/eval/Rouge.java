@@ -55,11 +55,24 @@ public final class Rouge {
   /** rouge-score's tokenizer with stemming on. */
   public static List<String> tokens(String text) {
     List<String> out = new ArrayList<>();
-    for (String token : text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", " ").trim().split(" ")) {
-      if (token.isEmpty()) {
-        continue;
+    for (String word : words(text)) {
+      out.add(word.length() > 3 ? PorterStemmer.stem(word) : word);
+    }
+    return out;
+  }
+
+  /** How many tokens {@link #tokens} gives: the length of a text in ROUGE's words. */
+  public static int wordCount(String text) {
+    return words(text).size();
+  }
+
+  /** The text lowercased and cut at every run of characters other than a–z and 0–9. */
+  private static List<String> words(String text) {
+    List<String> out = new ArrayList<>();
+    for (String word : text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", " ").trim().split(" ")) {
+      if (!word.isEmpty()) {
+        out.add(word);
       }
-      out.add(token.length() > 3 ? PorterStemmer.stem(token) : token);
     }
     return out;
   }

@@ -38,7 +38,7 @@ public final class SummaryStage {
 
   private static Row extracted(String docId, String method, List<Extractive.Sentence> sentences) {
     String summary = String.join(" ", sentences.stream().map(Extractive.Sentence::text).toList());
-    return RowFactory.create(docId, method, summary, Rouge.tokens(summary).size(),
+    return RowFactory.create(docId, method, summary, Rouge.wordCount(summary),
         sentences.stream().mapToInt(Extractive.Sentence::start).toArray(),
         sentences.stream().mapToInt(Extractive.Sentence::end).toArray());
   }
@@ -105,7 +105,7 @@ public final class SummaryStage {
     int partitions = Math.max(1, segments.sparkSession().sparkContext().defaultParallelism());
     ReadAndContinue.Finish finish = (r, generated) -> {
       String summary = generated.strip();
-      return RowFactory.create(r.getString(0), ABSTRACTIVE, summary, Rouge.tokens(summary).size(), new int[0], new int[0]);
+      return RowFactory.create(r.getString(0), ABSTRACTIVE, summary, Rouge.wordCount(summary), new int[0], new int[0]);
     };
     return new ReadAndContinue(weights, tokenizer, options, prompt, abstractive.tokens(), abstractive.sampling(), finish)
         .over(segments.select("doc_id", "seg_idx", "n_segments", "tokens"), partitions, Tables.SUMMARIES);
