@@ -42,7 +42,7 @@ public final class PorterStemmer {
       new Rule("anci", "ance", M_ABOVE_0),
       new Rule("izer", "ize", M_ABOVE_0),
       new Rule("bli", "ble", M_ABOVE_0),
-      new Rule("alli", "al", M_ABOVE_0),
+      // no -alli rule: step2 tries it first, and a word still ending -alli here (m = 0) stays as it is
       new Rule("entli", "ent", M_ABOVE_0),
       new Rule("eli", "e", M_ABOVE_0),
       new Rule("ousli", "ous", M_ABOVE_0),

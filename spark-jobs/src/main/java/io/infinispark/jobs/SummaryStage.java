@@ -2,6 +2,9 @@ package io.infinispark.jobs;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.flatten;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.struct;
 
 import io.infinispark.data.Tables;
 import io.infinispark.eval.Extractive;
@@ -76,10 +79,8 @@ public final class SummaryStage {
   private static Dataset<Row> perDocument(Dataset<Row> perSegment, String column, String as) {
     return perSegment
         .groupBy("doc_id")
-        .agg(org.apache.spark.sql.functions.sort_array(
-                collect_list(org.apache.spark.sql.functions.struct(col("seg_idx"), col(column))))
-            .as("parts"))
-        .select(col("doc_id"), org.apache.spark.sql.functions.flatten(col("parts." + column)).as(as));
+        .agg(sort_array(collect_list(struct(col("seg_idx"), col(column)))).as("parts"))
+        .select(col("doc_id"), flatten(col("parts." + column)).as(as));
   }
 
   private static int[] ints(List<Integer> list) {
