@@ -8,7 +8,6 @@ import io.infinispark.train.TrainingExample;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -91,13 +90,7 @@ final class CorpusTrainingData implements TrainingData {
     } while (evaluationKeys.contains(passkeys.key(seed)));
     int[] answer = tokenizer.encode(" " + passkeys.key(seed));
     PasskeyExample example = passkeys.example(exampleTokens - answer.length, random.nextDouble(), seed);
-    int[] prompt = new int[(int) example.tokens()];
-    int filled = 0;
-    for (Iterator<int[]> chunks = passkeys.tokens(example, 4096); chunks.hasNext(); ) {
-      int[] chunk = chunks.next();
-      System.arraycopy(chunk, 0, prompt, filled, chunk.length);
-      filled += chunk.length;
-    }
+    int[] prompt = passkeys.allTokens(example);
     int prefix = length - prompt.length - answer.length;
     if (prefix < 0) {
       throw new IllegalArgumentException(

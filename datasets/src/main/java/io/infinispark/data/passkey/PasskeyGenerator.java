@@ -66,6 +66,18 @@ public final class PasskeyGenerator implements java.io.Serializable {
     return new Chunks(new Pieces(example), example.tokens(), chunk);
   }
 
+  /** The example's token ids in one array, for examples that fit in memory. */
+  public int[] allTokens(PasskeyExample example) {
+    int[] out = new int[Math.toIntExact(example.tokens())];
+    int at = 0;
+    for (Iterator<int[]> chunks = tokens(example, 4096); chunks.hasNext(); ) {
+      int[] chunk = chunks.next();
+      System.arraycopy(chunk, 0, out, at, chunk.length);
+      at += chunk.length;
+    }
+    return out;
+  }
+
   /** The whole example as text, for small examples and for people to read. */
   public String text(PasskeyExample example) {
     StringBuilder text = new StringBuilder(spec.instruction());
@@ -110,14 +122,7 @@ public final class PasskeyGenerator implements java.io.Serializable {
 
   private void checkPiecesTokenizeAlone() {
     PasskeyExample small = example(instruction.length + question.length + 60 + 3L * filler.length * 12, 0.5, 1);
-    int[] streamed = new int[(int) small.tokens()];
-    int at = 0;
-    for (Iterator<int[]> chunks = tokens(small, 64); chunks.hasNext(); ) {
-      int[] c = chunks.next();
-      System.arraycopy(c, 0, streamed, at, c.length);
-      at += c.length;
-    }
-    if (!Arrays.equals(streamed, tokenizer.encode(text(small)))) {
+    if (!Arrays.equals(allTokens(small), tokenizer.encode(text(small)))) {
       throw new IllegalArgumentException(
           "this tokenizer merges tokens across the passkey pieces, so examples cannot be streamed");
     }
