@@ -125,7 +125,7 @@ final class DatasetsCommand {
       ModelBundle bundle = model.load();
       io.infinispark.data.passkey.PasskeySpec spec = io.infinispark.data.passkey.PasskeySpec.paper().withDigits(digits);
       if (fillerFile != null) {
-        spec = spec.withFiller(Files.readAllLines(fillerFile).stream().map(String::strip).filter(s -> !s.isEmpty()).toList());
+        spec = spec.withFillerFile(fillerFile);
       }
       var generator = new io.infinispark.data.passkey.PasskeyGenerator(spec, bundle.tokenizer());
       var grid = new io.infinispark.data.passkey.PasskeySets.Grid(lengths, depths, keys, seed);

@@ -36,6 +36,19 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--passkey-keys", defaultValue = "1", description = "Keys per cell (default: ${DEFAULT-VALUE})")
   int keys;
 
+  @Option(names = "--passkey-digits", defaultValue = "5",
+      description = "Digits per key, 1-18 (default: ${DEFAULT-VALUE}, as in the paper)")
+  int digits;
+
+  @Option(names = "--passkey-filler-file", paramLabel = "FILE",
+      description = "Filler sentences, one per line, instead of the paper's five (text the model never trained on)")
+  Path fillerFile;
+
+  @Option(names = "--passkey-set", paramLabel = "DIR",
+      description = "Read a prepared set (./run.sh datasets passkey --out DIR) instead of generating one; "
+          + "the grid, digit and filler options then come from the set")
+  String passkeySet;
+
   @Option(names = "--seed", defaultValue = "1000000",
       description = "First key seed; evaluation keys are seeds ≥ 1,000,000 (default: ${DEFAULT-VALUE})")
   long seed;
@@ -64,14 +77,17 @@ final class EvalCommand implements Callable<Integer> {
     RecurOptions options = new RecurOptions(1, 0, DevicePolicy.parse(device), dtype);
     SparkSession session = spark.start("infini-spark eval");
     try {
-      List<Row> grid = passkey(session, bundle, new PasskeySets.Grid(lengths, depths, keys, seed), dir, options);
+      List<Row> grid = passkeySet != null
+          ? evaluatePrepared(session, bundle, passkeySet, dir, options)
+          : passkey(session, bundle, spec(), new PasskeySets.Grid(lengths, depths, keys, seed), dir, options);
       System.out.printf("passkey: %d examples read through %s (%s)%n",
           grid.stream().mapToLong(r -> r.getLong(2)).sum(), bundle.dir(), bundle.weights().provenance());
       System.out.printf("%12s %7s %9s %9s%n", "tokens", "depth", "examples", "accuracy");
       for (Row r : grid) {
         System.out.printf(Locale.ROOT, "%12d %7.2f %9d %8.0f%%%n", r.getLong(0), r.getDouble(1), r.getLong(2), 100 * r.getDouble(3));
       }
-      System.out.println("outputs: " + dir + "/{passkey_set/examples,passkey_set/segments,passkey,passkey_grid} (Parquet)");
+      String set = passkeySet != null ? passkeySet : dir + "/passkey_set";
+      System.out.println("outputs: " + dir + "/{passkey,passkey_grid} (Parquet), from the set " + set);
       if (bundle.weights().isRandomInit()) {
         System.out.println("note: the model's weights are a seeded random initialisation (untrained): expect 0%.");
       }
@@ -81,23 +97,38 @@ final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The paper's wording with this run's digits and filler. */
+  PasskeySpec spec() {
+    PasskeySpec spec = PasskeySpec.paper().withDigits(digits);
+    return fillerFile != null ? spec.withFillerFile(fillerFile) : spec;
+  }
+
   /**
    * Generates a passkey set for this model's tokenizer into dir/passkey_set, reads it through the
    * model, writes dir/passkey and dir/passkey_grid; returns the grid.
    */
-  static List<Row> passkey(
-      SparkSession session, ModelBundle bundle, PasskeySets.Grid grid, String dir, RecurOptions options) {
+  static List<Row> passkey(SparkSession session, ModelBundle bundle, PasskeySpec spec, PasskeySets.Grid grid,
+      String dir, RecurOptions options) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
-    Broadcast<PasskeyGenerator> generator = jsc.broadcast(new PasskeyGenerator(PasskeySpec.paper(), bundle.tokenizer()));
-    PasskeySets.write(session, generator, grid, bundle.weights().config().segmentLength(), dir + "/passkey_set");
-    return evaluate(session, dir, jsc.broadcast(bundle.weights()), jsc.broadcast(bundle.tokenizer()), options);
+    Broadcast<PasskeyGenerator> generator = jsc.broadcast(new PasskeyGenerator(spec, bundle.tokenizer()));
+    String set = dir + "/passkey_set";
+    PasskeySets.write(session, generator, grid, bundle.weights().config().segmentLength(), set);
+    return evaluate(session, set, dir, jsc.broadcast(bundle.weights()), jsc.broadcast(bundle.tokenizer()), options);
   }
 
-  /** Reads dir/passkey_set, writes dir/passkey and dir/passkey_grid; returns the grid. */
-  static List<Row> evaluate(SparkSession session, String dir, Broadcast<ModelWeights> weights,
+  /** Reads a set made earlier by {@code datasets passkey}, after checking it fits the model. */
+  static List<Row> evaluatePrepared(SparkSession session, ModelBundle bundle, String set, String dir,
+      RecurOptions options) {
+    PasskeySets.checkSet(session, set, bundle.weights().config().segmentLength());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
+    return evaluate(session, set, dir, jsc.broadcast(bundle.weights()), jsc.broadcast(bundle.tokenizer()), options);
+  }
+
+  /** Reads the passkey set in {@code set}, writes dir/passkey and dir/passkey_grid; returns the grid. */
+  static List<Row> evaluate(SparkSession session, String set, String dir, Broadcast<ModelWeights> weights,
       Broadcast<TextTokenizer> tokenizer, RecurOptions options) {
-    PasskeyStage.run(session.read().parquet(dir + "/passkey_set/examples"),
-            session.read().parquet(dir + "/passkey_set/segments"), weights, tokenizer, options)
+    PasskeyStage.run(session.read().parquet(set + "/examples"),
+            session.read().parquet(set + "/segments"), weights, tokenizer, options)
         .write().parquet(dir + "/passkey");
     PasskeyStage.grid(session.read().parquet(dir + "/passkey")).write().parquet(dir + "/passkey_grid");
     return session.read().parquet(dir + "/passkey_grid").orderBy("requested_tokens", "depth").collectAsList();

@@ -1,6 +1,7 @@
 package io.infinispark.jobs;
 
 import io.infinispark.data.passkey.PasskeySets;
+import io.infinispark.data.passkey.PasskeySpec;
 import io.infinispark.report.HtmlReport;
 import java.nio.file.Path;
 import java.util.List;
@@ -153,7 +154,7 @@ public final class Main implements Callable<Integer> {
   /** A small passkey grid through the same model, into the run directory (the report shows it). */
   private void passkeyGrid(SparkSession session, PipelineConfig config, ModelBundle bundle) {
     System.out.println("» passkey …");
-    List<Row> grid = EvalCommand.passkey(session, bundle,
+    List<Row> grid = EvalCommand.passkey(session, bundle, PasskeySpec.paper(),
         new PasskeySets.Grid(passkeyLengths, List.of(0.0, 0.5, 1.0), 1, 1_000_000), config.runDir(),
         config.recur().withLanes(1));
     StringBuilder line = new StringBuilder("  passkey accuracy (tokens @ depth):");

@@ -1,10 +1,10 @@
 package io.infinispark.jobs;
 
+import static io.infinispark.jobs.CommandLines.execute;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.infinispark.jobs.CommandLines.Captured;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,26 +13,6 @@ import picocli.CommandLine;
 
 /** The command line: every option documented, and bad arguments answered with a clear message. */
 class MainTest {
-  private static final class Captured {
-    final StringWriter out = new StringWriter();
-    final StringWriter err = new StringWriter();
-    int code;
-  }
-
-  private static Captured execute(String... args) {
-    Captured c = new Captured();
-    CommandLine cli = new CommandLine(new Main());
-    cli.setOut(new PrintWriter(c.out, true));
-    cli.setErr(new PrintWriter(c.err, true));
-    cli.setExecutionExceptionHandler(
-        (e, commandLine, parsed) -> {
-          commandLine.getErr().println("error: " + e.getMessage());
-          return 2;
-        });
-    c.code = cli.execute(args);
-    return c;
-  }
-
   @Test
   void helpListsEveryOptionAndSubcommand() {
     Captured c = execute("--help");

@@ -1,6 +1,7 @@
 package io.infinispark.jobs;
 
 import io.infinispark.data.passkey.PasskeySets;
+import io.infinispark.data.passkey.PasskeySpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ public final class SmallRun {
     PipelineJob.run(spark, new PipelineConfig(input.toString(), run.toString(), options, true, 64, 50,
         new AbstractiveOptions(6, new io.infinispark.model.Sampling(0.8, 0.9, 3))), bundle,
         new Progress(spark, new PrintStream(PrintStream.nullOutputStream()), false, 1));
-    EvalCommand.passkey(spark, bundle, new PasskeySets.Grid(List.of(120L, 200L), List.of(0.0, 1.0), 1, 1_000_000),
+    EvalCommand.passkey(spark, bundle, PasskeySpec.paper(), new PasskeySets.Grid(List.of(120L, 200L), List.of(0.0, 1.0), 1, 1_000_000),
         run.toString(), options);
     return run;
   }

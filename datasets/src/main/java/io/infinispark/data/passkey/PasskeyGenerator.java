@@ -30,6 +30,10 @@ public final class PasskeyGenerator implements java.io.Serializable {
     checkPiecesTokenizeAlone();
   }
 
+  public PasskeySpec spec() {
+    return spec;
+  }
+
   /** The key for a seed: {@code digits} digits, no leading zero. */
   public String key(long seed) {
     SplittableRandom random = new SplittableRandom(seed);

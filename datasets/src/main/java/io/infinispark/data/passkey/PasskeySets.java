@@ -1,9 +1,12 @@
 package io.infinispark.data.passkey;
 
 import io.infinispark.data.Tables;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -32,6 +35,19 @@ public final class PasskeySets {
           .add("n_tokens", DataTypes.LongType, false)
           .add("needle_offset", DataTypes.LongType, false);
 
+  /**
+   * One row describing a set: the wording it was generated with and the segment length its
+   * segments were cut to, so a reader can refuse a set made for another model.
+   */
+  public static final StructType SET =
+      new StructType()
+          .add("segment_length", DataTypes.IntegerType, false)
+          .add("digits", DataTypes.IntegerType, false)
+          .add("instruction", DataTypes.StringType, false)
+          .add("filler", DataTypes.createArrayType(DataTypes.StringType, false), false)
+          .add("needle", DataTypes.StringType, false)
+          .add("question", DataTypes.StringType, false);
+
   /** The grid: every length at every depth, {@code keysPerCell} keys each, seeds from {@code seed}. */
   public record Grid(List<Long> lengths, List<Double> depths, int keysPerCell, long seed) {}
 
@@ -50,7 +66,7 @@ public final class PasskeySets {
     return examples;
   }
 
-  /** Writes OUT/examples and OUT/segments (overwriting); returns the number of examples. */
+  /** Writes OUT/set, OUT/examples and OUT/segments (overwriting); returns the number of examples. */
   public static long write(
       SparkSession spark, Broadcast<PasskeyGenerator> generator, Grid grid, int segmentLength, String out) {
     List<PasskeyExample> examples = plan(generator.value(), grid);
@@ -58,6 +74,10 @@ public final class PasskeySets {
     for (PasskeyExample e : examples) {
       rows.add(RowFactory.create(e.id(), e.requestedTokens(), e.depth(), e.key(), e.seed(), e.tokens(), e.needleOffset()));
     }
+    PasskeySpec spec = generator.value().spec();
+    spark.createDataFrame(List.of(RowFactory.create(segmentLength, spec.digits(), spec.instruction(),
+            spec.filler().toArray(new String[0]), spec.needle(), spec.question())), SET)
+        .coalesce(1).write().mode(SaveMode.Overwrite).parquet(out + "/set");
     Dataset<Row> table = spark.createDataFrame(rows, EXAMPLES);
     table.write().mode(SaveMode.Overwrite).parquet(out + "/examples");
     spark.read().parquet(out + "/examples")
@@ -67,6 +87,34 @@ public final class PasskeySets {
         .mode(SaveMode.Overwrite)
         .parquet(out + "/segments");
     return examples.size();
+  }
+
+  /**
+   * Checks that the set in {@code dir} (from {@link #write}) was cut into segments of {@code
+   * segmentLength} tokens and names what is wrong otherwise.
+   */
+  public static void checkSet(SparkSession spark, String dir, int segmentLength) {
+    for (String part : List.of("set", "examples", "segments")) {
+      if (!exists(spark, dir + "/" + part)) {
+        throw new IllegalArgumentException(
+            "not a passkey set: " + dir + " has no " + part + "/ (make one with ./run.sh datasets passkey)");
+      }
+    }
+    Row set = spark.read().parquet(dir + "/set").first();
+    if (set.getInt(0) != segmentLength) {
+      throw new IllegalArgumentException(
+          "the passkey set " + dir + " was cut into segments of " + set.getInt(0)
+              + " tokens, but the model reads " + segmentLength + ": make it again with this model's --model");
+    }
+  }
+
+  private static boolean exists(SparkSession spark, String path) {
+    try {
+      Path p = new Path(path);
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private record Segments(Broadcast<PasskeyGenerator> generator, int segmentLength)

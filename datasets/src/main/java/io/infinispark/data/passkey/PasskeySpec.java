@@ -1,6 +1,11 @@
 package io.infinispark.data.passkey;
 
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -42,5 +47,23 @@ public record PasskeySpec(
 
   public PasskeySpec withFiller(List<String> sentences) {
     return new PasskeySpec(instruction, sentences, needle, question, digits);
+  }
+
+  /**
+   * Filler sentences from a file, one per line (blank lines skipped), so an evaluation can use text
+   * the model never trained on.
+   */
+  public PasskeySpec withFillerFile(Path file) {
+    List<String> sentences;
+    try {
+      sentences = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
+          .filter(s -> !s.isEmpty()).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the filler file " + file + ": " + e.getMessage(), e);
+    }
+    if (sentences.isEmpty()) {
+      throw new IllegalArgumentException("the filler file " + file + " has no sentences (one per line)");
+    }
+    return withFiller(sentences);
   }
 }
