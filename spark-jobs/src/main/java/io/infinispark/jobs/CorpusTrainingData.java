@@ -82,12 +82,17 @@ final class CorpusTrainingData implements TrainingData {
     return out;
   }
 
+  /** Whether one of the reserved evaluation seeds gives this key. */
+  boolean isEvaluationKey(String key) {
+    return evaluationKeys.contains(key);
+  }
+
   @Override
   public TrainingExample passkey(SplittableRandom random, int length, int exampleTokens) {
     long seed;
     do {
       seed = random.nextLong(EVALUATION_SEEDS);
-    } while (evaluationKeys.contains(passkeys.key(seed)));
+    } while (isEvaluationKey(passkeys.key(seed)));
     int[] answer = tokenizer.encode(" " + passkeys.key(seed));
     PasskeyExample example = passkeys.example(exampleTokens - answer.length, random.nextDouble(), seed);
     int[] prompt = passkeys.allTokens(example);

@@ -1,0 +1,47 @@
+package io.infinispark.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.infinispark.data.passkey.PasskeyGenerator;
+import io.infinispark.data.passkey.PasskeySpec;
+import io.infinispark.tokenizer.TextTokenizer;
+import io.infinispark.tokenizer.Tokenizers;
+import io.infinispark.train.TrainingExample;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The trainer's passkey lanes: what is scored is the key, right after the question, and nothing else. */
+class CorpusTrainingDataTest {
+  private static final int SEGMENT = 256;
+
+  @Test
+  void theAnswerIsExactlyTheKeyAfterThePassKeyIs() throws Exception {
+    TextTokenizer tokenizer = Tokenizers.load(Path.of("../model-udfs/models/default/tokenizer.json"));
+    String book = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
+    PasskeyGenerator passkeys = new PasskeyGenerator(PasskeySpec.paper(), tokenizer);
+    CorpusTrainingData data = new CorpusTrainingData(List.of(tokenizer.encode(book.substring(0, 200_000))),
+        List.of(), passkeys, tokenizer);
+    SplittableRandom random = new SplittableRandom(11);
+    for (int n = 0; n < 20; n++) {
+      int window = 4 * SEGMENT + 1;
+      TrainingExample e = data.passkey(random, window, SEGMENT + random.nextInt(3 * SEGMENT));
+      int[] tokens = e.tokens();
+      assertEquals(window, tokens.length);
+      assertEquals(tokens.length, e.answerStart() + e.answerLength(), "the answer ends the window");
+
+      String answer = tokenizer.decode(Arrays.copyOfRange(tokens, e.answerStart(), tokens.length));
+      String before = tokenizer.decode(Arrays.copyOfRange(tokens, 0, e.answerStart()));
+      assertTrue(answer.matches(" [1-9][0-9]{4}"), "answer " + answer);
+      assertTrue(before.endsWith("What is the pass key? The pass key is"), before.substring(before.length() - 60));
+      String needle = "The pass key is" + answer + ". Remember it." + answer + " is the pass key.";
+      assertTrue(before.contains(needle), "the needle holds the same key");
+      assertFalse(data.isEvaluationKey(answer.strip()), "a key of the evaluation seeds was trained on");
+    }
+  }
+}
