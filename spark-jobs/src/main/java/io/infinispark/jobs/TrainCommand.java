@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./run.sh train}: trains a model on the local corpus ({@code ./run.sh datasets fetch})
- * with backpropagation through memory. With no options it reproduces the bundled default model.
+ * with backpropagation through memory. With no options it runs the bundled default model's recipe.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Train an Infini-Transformer on the corpus's training split (text + passkey curriculum)")

@@ -16,12 +16,15 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The trainer's passkey lanes: what is scored is the key, right after the question, and nothing else. */
+/**
+ * The trainer's passkey lanes: what is scored is the key and the full stop that ends it, right after
+ * the question, and nothing else.
+ */
 class CorpusTrainingDataTest {
   private static final int SEGMENT = 256;
 
   @Test
-  void theAnswerIsExactlyTheKeyAfterThePassKeyIs() throws Exception {
+  void theAnswerIsExactlyTheKeyAndItsFullStopAfterThePassKeyIs() throws Exception {
     TextTokenizer tokenizer = Tokenizers.load(Path.of("../model-udfs/models/default/tokenizer.json"));
     String book = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
     PasskeyGenerator passkeys = new PasskeyGenerator(PasskeySpec.paper(), tokenizer);
@@ -37,11 +40,12 @@ class CorpusTrainingDataTest {
 
       String answer = tokenizer.decode(Arrays.copyOfRange(tokens, e.answerStart(), tokens.length));
       String before = tokenizer.decode(Arrays.copyOfRange(tokens, 0, e.answerStart()));
-      assertTrue(answer.matches(" [1-9][0-9]{4}"), "answer " + answer);
+      assertTrue(answer.matches(" [1-9][0-9]{4}\\."), "answer " + answer);
       assertTrue(before.endsWith("What is the pass key? The pass key is"), before.substring(before.length() - 60));
-      String needle = "The pass key is" + answer + ". Remember it." + answer + " is the pass key.";
+      String key = answer.substring(1, answer.length() - 1);
+      String needle = "The pass key is " + key + ". Remember it. " + key + " is the pass key.";
       assertTrue(before.contains(needle), "the needle holds the same key");
-      assertFalse(data.isEvaluationKey(answer.strip()), "a key of the evaluation seeds was trained on");
+      assertFalse(data.isEvaluationKey(key), "a key of the evaluation seeds was trained on");
     }
   }
 }
