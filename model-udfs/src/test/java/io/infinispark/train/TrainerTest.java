@@ -88,6 +88,22 @@ class TrainerTest {
   }
 
   @Test
+  void aFixedPasskeyBatchIsDrivenToNearZeroAnswerLoss() throws IOException {
+    ModelWeights initial = ModelWeights.randomInit(TINY, 13);
+    // every lane a passkey lane, the same batch every step, constant learning rate
+    TrainOptions options = new TrainOptions(150, 3, 3, 3e-3, 0.01, 0.0, 1, 1.0, 1.0, 3, 1.0, 1, 5, 1000, 1000);
+    try (Trainer trainer = Trainer.start(initial, options, new SyntheticData(true), dir, tokenizer())) {
+      Trainer.StepReport first = trainer.trainStep();
+      Trainer.StepReport last = first;
+      for (int step = 1; step < options.steps(); step++) {
+        last = trainer.trainStep();
+      }
+      assertTrue(first.answerLoss() > 3, "a random model starts near ln(64): " + first.answerLoss());
+      assertTrue(last.answerLoss() < 0.05, "the answer's loss after 150 steps: " + last.answerLoss());
+    }
+  }
+
+  @Test
   void aResumedRunEndsWithTheSameWeightsAsAnUninterruptedOne() throws IOException {
     ModelWeights initial = ModelWeights.randomInit(TINY, 12);
     TrainOptions options = options(4, 2e-3);

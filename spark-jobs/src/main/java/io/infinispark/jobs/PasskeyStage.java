@@ -3,7 +3,9 @@ package io.infinispark.jobs;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 
 import io.infinispark.data.Tables;
 import io.infinispark.eval.PasskeyScoring;
@@ -17,8 +19,8 @@ import org.apache.spark.sql.RowFactory;
 
 /**
  * Passkey retrieval: each example's segments are read in order through the model, carrying the
- * memory, then 10 tokens are generated greedily after the question and scored by {@link
- * PasskeyScoring}. One example at a time per task, so it works at any length.
+ * memory, then tokens are generated greedily after the question (10, as the paper's harness does,
+ * or the key's digits and two more when keys are longer) and scored by {@link PasskeyScoring}. One example at a time per task, so it works at any length.
  */
 public final class PasskeyStage {
   public static final int NEW_TOKENS = 10;
@@ -37,9 +39,11 @@ public final class PasskeyStage {
         segments
             .join(examples.select("doc_id", "requested_tokens", "depth", "passkey", "n_tokens"), "doc_id")
             .select("doc_id", "seg_idx", "n_segments", "tokens", "requested_tokens", "depth", "passkey", "n_tokens");
+    int longestKey = examples.agg(max(length(col("passkey")))).first().getInt(0);
+    int newTokens = Math.max(NEW_TOKENS, longestKey + 2);
     ReadAndContinue.Finish answer = (r, predicted) -> RowFactory.create(r.getString(0), r.getLong(4), r.getDouble(5),
         r.getString(6), r.getLong(7), predicted, PasskeyScoring.correct(predicted, r.getString(6)));
-    return new ReadAndContinue(weights, tokenizer, options, new int[0], NEW_TOKENS, Sampling.GREEDY, answer)
+    return new ReadAndContinue(weights, tokenizer, options, new int[0], newTokens, Sampling.GREEDY, answer)
         .over(rows, partitions, Tables.PASSKEY);
   }
 
