@@ -1,0 +1,50 @@
+package io.infinispark.jobs;
+
+import io.infinispark.data.SparkSessions;
+import io.infinispark.data.passkey.*;
+import io.infinispark.model.*;
+import io.infinispark.tokenizer.*;
+import io.infinispark.train.*;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.*;
+import java.util.*;
+import org.apache.spark.sql.*;
+
+/** Probe: passkey across K segments on a small model; args: d layers segment K steps lr lanes [from] */
+public class MemoryPasskeyProbe {
+  public static void main(String[] a) throws Exception {
+    int d = Integer.parseInt(a[0]), layers = Integer.parseInt(a[1]), segment = Integer.parseInt(a[2]);
+    int k = Integer.parseInt(a[3]), steps = Integer.parseInt(a[4]); double lr = Double.parseDouble(a[5]);
+    int lanes = Integer.parseInt(a[6]);
+    String book = Files.readString(Path.of("/work/main/datasets/sample/devils-dictionary.txt"), StandardCharsets.UTF_8).substring(0, 120_000);
+    Path dir = Files.createTempDirectory("mpp");
+    Path tokFile = dir.resolve("tokenizer.json");
+    BpeTrainer bt = new BpeTrainer(512, 2);
+    var tok = bt.train(List.of(book)); tok.save(tokFile);
+    TextTokenizer tokenizer = Tokenizers.load(tokFile);
+    PasskeyGenerator passkeys = new PasskeyGenerator(PasskeySpec.paper(), tokenizer);
+    ModelConfig config = new ModelConfig(512, d, layers, d / 32, d / 32, 32, 2 * d, segment, MemoryRule.DELTA, 10000, 1e-5, true, 0);
+    CorpusTrainingData corpus = new CorpusTrainingData(List.of(tokenizer.encode(book)), List.of(), passkeys, tokenizer);
+    int window = k * segment + 1;
+    // needle always in the first segment, question and answer in the last: only the memory can answer
+    TrainingData data = new TrainingData() {
+      public TrainingExample text(SplittableRandom r, int length) { return passkey(r, length, 0); }
+      public TrainingExample passkey(SplittableRandom r, int length, int ignored) {
+        return corpus.passkey(r, length, (k - 1) * segment + 8 + r.nextInt(segment / 2));
+      }
+      public List<int[]> validation(int length) { return List.of(); }
+    };
+    TrainOptions o = new TrainOptions(steps, lanes, k, lr, 0.01, 0.0, 20, 0.1, 1.0, lanes, 1.0, 1, 17, 100, 100000);
+    Path run = dir.resolve("train");
+    try (Trainer t = Trainer.start(ModelWeights.randomInit(config, 3), o, data, run, tokFile)) { t.runUntil(steps); }
+    List<String> lines = Files.readAllLines(run.resolve("train-log.tsv"));
+    for (int i = 1; i < lines.size(); i += Math.max(1, lines.size() / 20)) { String[] c = lines.get(i).split("\t"); System.out.println("step " + c[0] + " answer " + c[3] + " gates " + c[11]); }
+    ModelBundle trained = ModelBundle.load(run.resolve("checkpoint"));
+    SparkSession spark = SparkSessions.forTests();
+    long len = (k - 1) * segment + segment / 2;
+    List<Row> grid = EvalCommand.passkey(spark, trained, PasskeySpec.paper(), new PasskeySets.Grid(List.of(len), List.of(0.0, 0.1), 8, 1_000_000), dir.resolve("eval").toString(), new RecurOptions(4, 0, DevicePolicy.CPU, "float32"));
+    for (Row r : spark.read().parquet(dir.resolve("eval/passkey").toString()).collectAsList()) System.out.println(r.getString(0) + " key " + r.getString(3) + " -> " + r.getString(5).strip());
+    System.out.println("GRID " + grid);
+    spark.stop();
+  }
+}
