@@ -28,17 +28,27 @@ public class MemoryPasskeyProbe {
     int window = k * segment + 1;
     // needle always in the first segment, question and answer in the last: only the memory can answer
     TrainingData data = new TrainingData() {
-      public TrainingExample text(SplittableRandom r, int length) { return passkey(r, length, 0); }
+      public TrainingExample text(SplittableRandom r, int length) {
+        if (System.getenv("RECALL") == null) return passkey(r, length, 0);
+        // a corpus window with one span of segment 1 repeated at a random place in the last segment
+        int[] t = corpus.text(r, length).tokens();
+        int span = 32;
+        int from = r.nextInt(segment - span);
+        int to = (k - 1) * segment + r.nextInt(segment - span);
+        System.arraycopy(t, from, t, to, span);
+        return TrainingExample.text(t);
+      }
       public TrainingExample passkey(SplittableRandom r, int length, int ignored) {
         return corpus.passkey(r, length, (k - 1) * segment + 8 + r.nextInt(segment / 2));
       }
       public List<int[]> validation(int length) { return List.of(); }
     };
-    TrainOptions o = new TrainOptions(steps, lanes, k, lr, 0.01, 0.0, 20, 0.1, 1.0, lanes, 1.0, 1, 17, 100, 100000);
+    int pk = System.getenv("RECALL") == null ? lanes : lanes / 2;
+    TrainOptions o = new TrainOptions(steps, lanes, k, lr, 0.01, 0.0, 20, 0.1, 1.0, pk, 0, 1, 1.0, 1, 17, 100, 100000);
     Path run = dir.resolve("train");
     try (Trainer t = Trainer.start(ModelWeights.randomInit(config, 3), o, data, run, tokFile)) { t.runUntil(steps); }
     List<String> lines = Files.readAllLines(run.resolve("train-log.tsv"));
-    for (int i = 1; i < lines.size(); i += Math.max(1, lines.size() / 20)) { String[] c = lines.get(i).split("\t"); System.out.println("step " + c[0] + " answer " + c[3] + " gates " + c[11]); }
+    for (int i = 1; i < lines.size(); i += Math.max(1, lines.size() / 20)) { String[] c = lines.get(i).split("\t"); System.out.println("step " + c[0] + " text " + c[2] + " answer " + c[3] + " gates " + c[11]); }
     ModelBundle trained = ModelBundle.load(run.resolve("checkpoint"));
     SparkSession spark = SparkSessions.forTests();
     long len = (k - 1) * segment + segment / 2;

@@ -23,14 +23,31 @@ final class BatchSampler {
     SplittableRandom random = new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + step);
     int length = options.windowTokens(segmentLength);
     List<TrainingExample> examples = new ArrayList<>();
+    int firstPasskey = options.lanes() - options.passkeyLanes();
+    int firstRecall = firstPasskey - options.recallLanes();
     for (int lane = 0; lane < options.lanes(); lane++) {
-      boolean passkey = lane >= options.lanes() - options.passkeyLanes();
-      examples.add(
-          passkey
-              ? data.passkey(random, length, passkeyTokens(random, step))
-              : data.text(random, length));
+      if (lane >= firstPasskey) {
+        examples.add(data.passkey(random, length, passkeyTokens(random, step)));
+      } else if (lane >= firstRecall) {
+        examples.add(recall(random, data.text(random, length).tokens().clone()));
+      } else {
+        examples.add(data.text(random, length));
+      }
     }
     return Batch.of(examples, options.passkeyWeight());
+  }
+
+  /**
+   * Text with one span written again further on, anywhere in the window: when both copies share a
+   * segment local attention can copy it, otherwise only the memory can. Every token is scored, so
+   * each lane gives a copy target per repeated token, where a passkey lane gives a handful.
+   */
+  TrainingExample recall(SplittableRandom random, int[] tokens) {
+    int span = Math.min(options.recallSpan(), (tokens.length - 1) / 2);
+    int source = random.nextInt(tokens.length - 2 * span);
+    int target = source + span + random.nextInt(tokens.length - source - 2 * span);
+    System.arraycopy(tokens, source, tokens, target, span);
+    return TrainingExample.text(tokens);
   }
 
   /**

@@ -14,7 +14,10 @@ package io.infinispark.train;
  * @param warmupSteps linear warm-up from 0 to the peak
  * @param minLearningRateRatio where the cosine decay ends, as a fraction of the peak
  * @param clipNorm global gradient-norm clip
- * @param passkeyLanes lanes per batch that carry a passkey example (the rest are plain text)
+ * @param passkeyLanes lanes per batch that carry a passkey example
+ * @param recallLanes lanes per batch of text with one span repeated later in the window (every
+ *     token scored): dense practice at copying, within a segment and through the memory
+ * @param recallSpan tokens in a recall lane's repeated span
  * @param passkeyWeight weight of the passkey answer's mean loss next to the text's mean loss
  * @param curriculumSteps steps over which passkey examples grow from 1 to K segments
  * @param seed seeds batches (by step, so a resumed run draws the same ones)
@@ -32,6 +35,8 @@ public record TrainOptions(
     double minLearningRateRatio,
     double clipNorm,
     int passkeyLanes,
+    int recallLanes,
+    int recallSpan,
     double passkeyWeight,
     int curriculumSteps,
     long seed,
@@ -49,6 +54,8 @@ public record TrainOptions(
     require(minLearningRateRatio >= 0 && minLearningRateRatio <= 1, "minLearningRateRatio", minLearningRateRatio);
     require(clipNorm > 0, "clipNorm", clipNorm);
     require(passkeyLanes >= 0 && passkeyLanes <= lanes, "passkeyLanes (0..lanes)", passkeyLanes);
+    require(recallLanes >= 0 && recallLanes + passkeyLanes <= lanes, "recallLanes (0..lanes − passkeyLanes)", recallLanes);
+    require(recallSpan >= 1 || recallLanes == 0, "recallSpan", recallSpan);
     require(passkeyWeight >= 0, "passkeyWeight", passkeyWeight);
     require(curriculumSteps >= 1, "curriculumSteps", curriculumSteps);
     require(checkpointEvery >= 1, "checkpointEvery", checkpointEvery);

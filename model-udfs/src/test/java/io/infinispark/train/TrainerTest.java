@@ -66,7 +66,7 @@ class TrainerTest {
   }
 
   static TrainOptions options(int steps, double lr) {
-    return new TrainOptions(steps, 3, 3, lr, 0.01, 0.1, 1, 0.1, 1.0, 1, 1.0, 2, 5, 2, 2);
+    return new TrainOptions(steps, 3, 3, lr, 0.01, 0.1, 1, 0.1, 1.0, 1, 0, 1, 1.0, 2, 5, 2, 2);
   }
 
   Path tokenizer() throws IOException {
@@ -91,7 +91,7 @@ class TrainerTest {
   void aFixedPasskeyBatchIsDrivenToNearZeroAnswerLoss() throws IOException {
     ModelWeights initial = ModelWeights.randomInit(TINY, 13);
     // every lane a passkey lane, the same batch every step, constant learning rate
-    TrainOptions options = new TrainOptions(150, 3, 3, 3e-3, 0.01, 0.0, 1, 1.0, 1.0, 3, 1.0, 1, 5, 1000, 1000);
+    TrainOptions options = new TrainOptions(150, 3, 3, 3e-3, 0.01, 0.0, 1, 1.0, 1.0, 3, 0, 1, 1.0, 1, 5, 1000, 1000);
     try (Trainer trainer = Trainer.start(initial, options, new SyntheticData(true), dir, tokenizer())) {
       Trainer.StepReport first = trainer.trainStep();
       Trainer.StepReport last = first;

@@ -80,6 +80,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--passkey-lanes", defaultValue = "2", description = "Lanes per batch holding a passkey example (default: ${DEFAULT-VALUE})")
   int passkeyLanes;
 
+  @Option(names = "--recall-lanes", defaultValue = "0",
+      description = "Lanes per batch of text with one span repeated later in the window, every token scored: "
+          + "dense practice at copying, locally and through the memory (default: ${DEFAULT-VALUE})")
+  int recallLanes;
+
+  @Option(names = "--recall-span", defaultValue = "64", description = "Tokens in a recall lane's repeated span (default: ${DEFAULT-VALUE})")
+  int recallSpan;
+
   @Option(names = "--passkey-weight", defaultValue = "1.0", description = "Weight of the passkey answer loss (default: ${DEFAULT-VALUE})")
   double passkeyWeight;
 
@@ -127,7 +135,7 @@ final class TrainCommand implements Callable<Integer> {
     ModelWeights initial = Checkpoint.load(start);
     TrainOptions options =
         new TrainOptions(steps, lanes, windowSegments, lr, gateLr, weightDecay, warmup, minLrRatio, clip,
-            passkeyLanes, passkeyWeight, curriculumSteps, seed, checkpointEvery, validateEvery);
+            passkeyLanes, recallLanes, recallSpan, passkeyWeight, curriculumSteps, seed, checkpointEvery, validateEvery);
     System.err.printf("train: %s, %,d parameters, from %s%n", initial.config(), initial.config().parameterCount(), initial.provenance());
     return Trainer.start(initial, options, data, runDir, tokenizerFile);
   }

@@ -37,7 +37,7 @@ class TrainCommandTest {
     String[] common = {"--corpus", corpus.toString(), "--output", out.toString()};
 
     int first = execute(concat(common, "--from", model.toString(), "--tokenizer", model.resolve("tokenizer.json").toString(),
-        "--steps", "3", "--lanes", "3", "--passkey-lanes", "1", "--window-segments", "8", "--warmup", "1",
+        "--steps", "3", "--lanes", "3", "--passkey-lanes", "1", "--recall-lanes", "1", "--window-segments", "8", "--warmup", "1",
         "--curriculum-steps", "2", "--checkpoint-every", "2", "--validate-every", "2", "--stop-after", "2"));
     assertEquals(0, first);
     Path checkpoint = out.resolve("checkpoint");

@@ -1,0 +1,46 @@
+package io.infinispark.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** How a step's lanes are made: text, then recall lanes, then passkey lanes, all from (seed, step). */
+class BatchSamplerTest {
+  private static final int SEGMENT = 16;
+  private static final int SPAN = 8;
+
+  @Test
+  void recallLanesRepeatOneSpanLaterInTheWindowAndTextLanesDoNot() {
+    TrainOptions options = new TrainOptions(10, 4, 3, 1e-3, 0.01, 0, 1, 0.1, 1, 1, 2, SPAN, 1, 1, 9, 5, 5);
+    BatchSampler sampler = new BatchSampler(new TrainerTest.SyntheticData(false), options, SEGMENT);
+    for (int step = 0; step < 20; step++) {
+      Batch batch = sampler.batch(step);
+      assertEquals(4, batch.lanes());
+      assertEquals(-1, repeatedSpan(batch.examples().get(0).tokens()), "a text lane has no repeat");
+      for (int lane = 1; lane <= 2; lane++) {
+        TrainingExample e = batch.examples().get(lane);
+        assertEquals(0, e.answerLength(), "a recall lane is scored as text, every token");
+        assertTrue(repeatedSpan(e.tokens()) >= 0, "step " + step + " lane " + lane);
+      }
+      assertTrue(batch.examples().get(3).answerLength() > 0, "the last lane is a passkey lane");
+      assertArrayEquals(batch.examples().get(1).tokens(), sampler.batch(step).examples().get(1).tokens(),
+          "a step's batch depends on (seed, step) alone");
+    }
+  }
+
+  /** Where the first span of SPAN tokens that occurs again, not overlapping itself, starts; −1 if none. */
+  private static int repeatedSpan(int[] tokens) {
+    for (int i = 0; i + 2 * SPAN <= tokens.length; i++) {
+      int[] span = Arrays.copyOfRange(tokens, i, i + SPAN);
+      for (int j = i + SPAN; j + SPAN <= tokens.length; j++) {
+        if (Arrays.equals(span, Arrays.copyOfRange(tokens, j, j + SPAN))) {
+          return i;
+        }
+      }
+    }
+    return -1;
+  }
+}
