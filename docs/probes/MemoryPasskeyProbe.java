@@ -29,6 +29,7 @@ public class MemoryPasskeyProbe {
     // needle always in the first segment, question and answer in the last: only the memory can answer
     TrainingData data = new TrainingData() {
       public TrainingExample text(SplittableRandom r, int length) {
+        if (System.getenv("TRECALL") != null) return corpus.text(r, length);
         if (System.getenv("RECALL") == null) return passkey(r, length, 0);
         // a corpus window with one span of segment 1 repeated at a random place in the last segment
         int[] t = corpus.text(r, length).tokens();
@@ -43,8 +44,10 @@ public class MemoryPasskeyProbe {
       }
       public List<int[]> validation(int length) { return List.of(); }
     };
-    int pk = System.getenv("RECALL") == null ? lanes : lanes / 2;
-    TrainOptions o = new TrainOptions(steps, lanes, k, lr, 0.01, 0.0, 20, 0.1, 1.0, pk, 0, 1, 1.0, 1, 17, 100, 100000);
+    boolean trainerRecall = System.getenv("TRECALL") != null;
+    int pk = System.getenv("RECALL") == null && !trainerRecall ? lanes : lanes / 2;
+    int recallLanes = trainerRecall ? lanes - pk : 0;
+    TrainOptions o = new TrainOptions(steps, lanes, k, lr, 0.01, 0.0, 20, 0.1, 1.0, pk, recallLanes, 32, 1.0, 1, 17, 100, 100000);
     Path run = dir.resolve("train");
     try (Trainer t = Trainer.start(ModelWeights.randomInit(config, 3), o, data, run, tokFile)) { t.runUntil(steps); }
     List<String> lines = Files.readAllLines(run.resolve("train-log.tsv"));
