@@ -40,7 +40,20 @@ public class MemoryPasskeyProbe {
         return TrainingExample.text(t);
       }
       public TrainingExample passkey(SplittableRandom r, int length, int ignored) {
-        return corpus.passkey(r, length, (k - 1) * segment + 8 + r.nextInt(segment / 2));
+        if (System.getenv("EARLY") == null) {
+          return corpus.passkey(r, length, (k - 1) * segment + 8 + r.nextInt(segment / 2));
+        }
+        // the eval's own layout: needle near the start of segment 1, question and answer in segment K
+        long key = r.nextLong(1_000_000);
+        int[] answer = tokenizer.encode(" " + passkeys.key(key) + ".");
+        PasskeyExample e = passkeys.example(length - answer.length, 0.1 * r.nextDouble(), key);
+        int[] prompt = passkeys.allTokens(e);
+        int[] t = new int[length];
+        int prefix = length - prompt.length - answer.length;
+        System.arraycopy(corpus.text(r, Math.max(prefix, 1)).tokens(), 0, t, 0, prefix);
+        System.arraycopy(prompt, 0, t, prefix, prompt.length);
+        System.arraycopy(answer, 0, t, length - answer.length, answer.length);
+        return new TrainingExample(t, length - answer.length, answer.length);
       }
       public List<int[]> validation(int length) { return List.of(); }
     };
