@@ -3,8 +3,6 @@ package io.infinispark.jobs;
 import io.infinispark.data.passkey.PasskeyGenerator;
 import io.infinispark.data.passkey.PasskeySets;
 import io.infinispark.data.passkey.PasskeySpec;
-import io.infinispark.model.ModelWeights;
-import io.infinispark.tokenizer.TextTokenizer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -113,22 +111,22 @@ final class EvalCommand implements Callable<Integer> {
     Broadcast<PasskeyGenerator> generator = jsc.broadcast(new PasskeyGenerator(spec, bundle.tokenizer()));
     String set = dir + "/passkey_set";
     PasskeySets.write(session, generator, grid, bundle.weights().config().segmentLength(), set);
-    return evaluate(session, set, dir, jsc.broadcast(bundle.weights()), jsc.broadcast(bundle.tokenizer()), options);
+    return evaluate(session, bundle, set, dir, options);
   }
 
   /** Reads a set made earlier by {@code datasets passkey}, after checking it fits the model. */
   static List<Row> evaluatePrepared(SparkSession session, ModelBundle bundle, String set, String dir,
       RecurOptions options) {
     PasskeySets.checkSet(session, set, bundle.weights().config().segmentLength());
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
-    return evaluate(session, set, dir, jsc.broadcast(bundle.weights()), jsc.broadcast(bundle.tokenizer()), options);
+    return evaluate(session, bundle, set, dir, options);
   }
 
   /** Reads the passkey set in {@code set}, writes dir/passkey and dir/passkey_grid; returns the grid. */
-  static List<Row> evaluate(SparkSession session, String set, String dir, Broadcast<ModelWeights> weights,
-      Broadcast<TextTokenizer> tokenizer, RecurOptions options) {
-    PasskeyStage.run(session.read().parquet(set + "/examples"),
-            session.read().parquet(set + "/segments"), weights, tokenizer, options)
+  private static List<Row> evaluate(SparkSession session, ModelBundle bundle, String set, String dir,
+      RecurOptions options) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
+    PasskeyStage.run(session.read().parquet(set + "/examples"), session.read().parquet(set + "/segments"),
+            jsc.broadcast(bundle.weights()), jsc.broadcast(bundle.tokenizer()), options)
         .write().parquet(dir + "/passkey");
     PasskeyStage.grid(session.read().parquet(dir + "/passkey")).write().parquet(dir + "/passkey_grid");
     return session.read().parquet(dir + "/passkey_grid").orderBy("requested_tokens", "depth").collectAsList();

@@ -20,7 +20,8 @@ import org.apache.spark.sql.RowFactory;
 /**
  * Passkey retrieval: each example's segments are read in order through the model, carrying the
  * memory, then tokens are generated greedily after the question (10, as the paper's harness does,
- * or the key's digits and two more when keys are longer) and scored by {@link PasskeyScoring}. One example at a time per task, so it works at any length.
+ * or the key's digits and two more when keys are longer) and scored by {@link PasskeyScoring}. One
+ * example at a time per task, so it works at any length.
  */
 public final class PasskeyStage {
   public static final int NEW_TOKENS = 10;
@@ -39,7 +40,8 @@ public final class PasskeyStage {
         segments
             .join(examples.select("doc_id", "requested_tokens", "depth", "passkey", "n_tokens"), "doc_id")
             .select("doc_id", "seg_idx", "n_segments", "tokens", "requested_tokens", "depth", "passkey", "n_tokens");
-    int longestKey = examples.agg(max(length(col("passkey")))).first().getInt(0);
+    Row longest = examples.agg(max(length(col("passkey")))).first();
+    int longestKey = longest.isNullAt(0) ? 0 : longest.getInt(0); // null: no examples
     int newTokens = Math.max(NEW_TOKENS, longestKey + 2);
     ReadAndContinue.Finish answer = (r, predicted) -> RowFactory.create(r.getString(0), r.getLong(4), r.getDouble(5),
         r.getString(6), r.getLong(7), predicted, PasskeyScoring.correct(predicted, r.getString(6)));
