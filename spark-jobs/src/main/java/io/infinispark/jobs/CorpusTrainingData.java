@@ -93,9 +93,9 @@ final class CorpusTrainingData implements TrainingData {
     do {
       seed = random.nextLong(EVALUATION_SEEDS);
     } while (isEvaluationKey(passkeys.key(seed)));
-    // the key and the full stop after it, as the needle writes it: an answer that is not taught to
-    // end runs on into more digits, and the harness reads the first integer ("12345" → "123456063")
-    int[] answer = tokenizer.encode(" " + passkeys.key(seed) + ".");
+    // with the full stop that ends the key: an answer never taught to end runs on into more digits,
+    // and the harness reads the first integer ("12345" → "123456063")
+    int[] answer = tokenizer.encode(passkeys.spec().answer(passkeys.key(seed)));
     PasskeyExample example = passkeys.example(exampleTokens - answer.length, random.nextDouble(), seed);
     int[] prompt = passkeys.allTokens(example);
     int prefix = length - prompt.length - answer.length;

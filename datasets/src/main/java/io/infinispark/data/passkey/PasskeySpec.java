@@ -41,6 +41,21 @@ public record PasskeySpec(
         5);
   }
 
+  /**
+   * What answers the question for {@code key}: the key as the needle writes it, with the
+   * punctuation that follows it there (" 71432." for the paper's wording), so a model trained on it
+   * learns where the number ends.
+   */
+  public String answer(String key) {
+    String after = needle.substring(needle.indexOf("{key}") + "{key}".length());
+    int end = 0;
+    while (end < after.length() && !Character.isWhitespace(after.charAt(end))
+        && !Character.isLetterOrDigit(after.charAt(end))) {
+      end++;
+    }
+    return " " + key + after.substring(0, end);
+  }
+
   public PasskeySpec withDigits(int n) {
     return new PasskeySpec(instruction, filler, needle, question, n);
   }

@@ -120,4 +120,13 @@ class PasskeyGeneratorTest {
     assertTrue(text.contains("Call me Ishmael. It was a cold day."), text);
     assertTrue(text.indexOf("The pass key is") < text.indexOf("Call me Ishmael."), "depth 0 puts the needle first");
   }
+
+  @Test
+  void theAnswerIsTheKeyWithThePunctuationTheNeedleEndsItWith() {
+    assertEquals(" 71432.", PasskeySpec.paper().answer("71432"));
+    PasskeySpec exclaimed = new PasskeySpec("Read.", List.of("Filler."), "The key is {key}! Keep it.", "The key is", 5);
+    assertEquals(" 123!", exclaimed.answer("123"));
+    PasskeySpec bare = new PasskeySpec("Read.", List.of("Filler."), "{key} is the key", "The key is", 5);
+    assertEquals(" 123", bare.answer("123"));
+  }
 }
