@@ -60,7 +60,7 @@ public class MemoryPasskeyProbe {
     boolean trainerRecall = System.getenv("TRECALL") != null;
     int pk = System.getenv("RECALL") == null && !trainerRecall ? lanes : lanes / 2;
     int recallLanes = trainerRecall ? lanes - pk : 0;
-    TrainOptions o = new TrainOptions(steps, lanes, k, lr, 0.01, 0.0, 20, 0.1, 1.0, pk, recallLanes, 32, 1.0, 1, 17, 100, 100000);
+    TrainOptions o = new TrainOptions(steps, lanes, k, lr, 0.01, 0.0, 20, 0.1, 1.0, pk, recallLanes, 32, 1.0, 1, false, 17, 100, 100000);
     Path run = dir.resolve("train");
     try (Trainer t = Trainer.start(ModelWeights.randomInit(config, 3), o, data, run, tokFile)) { t.runUntil(steps); }
     List<String> lines = Files.readAllLines(run.resolve("train-log.tsv"));

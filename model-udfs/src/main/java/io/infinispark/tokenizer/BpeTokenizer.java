@@ -12,10 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Byte-level BPE (GPT-2 style), stored as a HuggingFace {@code tokenizer.json}, so the same file
@@ -198,6 +201,37 @@ public final class BpeTokenizer implements TextTokenizer {
   static long pack(int left, int right) {
     return ((long) left << 32) | (right & 0xFFFFFFFFL);
   }
+
+  /**
+   * The same vocabulary without the merges that join digits, so every number is spelled one digit
+   * per token (as Llama and PaLM do). Copying a number (a passkey) then means copying ten symbols in
+   * order, not recognising each of the hundreds of digit groups this BPE learnt from dates and
+   * versions. The ids of the unused digit-group tokens stay, so a model's embedding still fits.
+   */
+  public BpeTokenizer withoutDigitMerges() {
+    List<Map.Entry<Long, Integer>> byRank = new ArrayList<>(mergeRanks.entrySet());
+    byRank.sort(Map.Entry.comparingByValue());
+    List<String[]> kept = new ArrayList<>();
+    Set<Integer> added = new HashSet<>();
+    for (int id = 0; id < literal.length; id++) {
+      if (literal[id]) {
+        added.add(id);
+      }
+    }
+    for (Map.Entry<Long, Integer> merge : byRank) {
+      long pair = merge.getKey();
+      String left = idToToken[(int) (pair >>> 32)];
+      String right = idToToken[(int) pair];
+      if (!DIGIT_GROUP.matcher(left + right).matches()) {
+        kept.add(new String[] {left, right});
+      }
+    }
+    return new BpeTokenizer(idToToken, kept, added);
+  }
+
+  /** Two or more ASCII digits, optionally after the byte-level space 'Ġ'. */
+  private static final Pattern DIGIT_GROUP =
+      Pattern.compile("\u0120?[0-9]{2,}");
 
   /** Writes a HuggingFace tokenizer.json (BPE model, ByteLevel pre-tokenizer and decoder). */
   public void save(Path file) throws IOException {

@@ -27,7 +27,7 @@ final class BatchSampler {
     int firstRecall = firstPasskey - options.recallLanes();
     for (int lane = 0; lane < options.lanes(); lane++) {
       if (lane >= firstPasskey) {
-        examples.add(data.passkey(random, length, passkeyTokens(random, step)));
+        examples.add(data.passkey(random, length, passkeyTokens(random, step), needleBefore(length)));
       } else if (lane >= firstRecall) {
         examples.add(recall(random, data.text(random, length).tokens().clone()));
       } else {
@@ -51,13 +51,20 @@ final class BatchSampler {
   }
 
   /**
-   * Curriculum: the longest passkey example grows from one segment to all K over {@code
-   * curriculumSteps}; each example's span is drawn up to that, so short ones keep being seen.
+   * Curriculum: the longest passkey example grows from one segment (two when it must go through the
+   * memory) to all K over {@code curriculumSteps}; each example's span is drawn up to that, so short
+   * ones keep being seen.
    */
   int passkeyTokens(SplittableRandom random, int step) {
     double progress = Math.min(1.0, (double) step / options.curriculumSteps());
-    int maxSegments = 1 + (int) Math.floor((options.windowSegments() - 1) * progress);
-    int segments = 1 + random.nextInt(maxSegments);
+    int fewest = options.passkeyThroughMemory() ? 2 : 1;
+    int most = fewest + (int) Math.floor((options.windowSegments() - fewest) * progress);
+    int segments = fewest + random.nextInt(most - fewest + 1);
     return segments * segmentLength - random.nextInt(segmentLength / 2);
+  }
+
+  /** The question and answer are in the window's last segment: the needle must end before it. */
+  private int needleBefore(int length) {
+    return options.passkeyThroughMemory() ? (options.windowSegments() - 1) * segmentLength : length;
   }
 }

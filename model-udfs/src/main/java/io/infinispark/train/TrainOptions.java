@@ -20,6 +20,9 @@ package io.infinispark.train;
  * @param recallSpan tokens in a recall lane's repeated span
  * @param passkeyWeight weight of the passkey answer's mean loss next to the text's mean loss
  * @param curriculumSteps steps over which passkey examples grow from 1 to K segments
+ * @param passkeyThroughMemory every passkey needle lies in a segment before the question's, so only
+ *     the memory can answer (examples then span 2 to K segments); otherwise the needle's depth is
+ *     uniform and most short examples can be answered by local attention alone
  * @param seed seeds batches (by step, so a resumed run draws the same ones)
  * @param checkpointEvery steps between checkpoints
  * @param validateEvery steps between held-out evaluations (with and without memory)
@@ -39,6 +42,7 @@ public record TrainOptions(
     int recallSpan,
     double passkeyWeight,
     int curriculumSteps,
+    boolean passkeyThroughMemory,
     long seed,
     int checkpointEvery,
     int validateEvery) {
@@ -58,6 +62,8 @@ public record TrainOptions(
     require(recallSpan >= 1 || recallLanes == 0, "recallSpan", recallSpan);
     require(passkeyWeight >= 0, "passkeyWeight", passkeyWeight);
     require(curriculumSteps >= 1, "curriculumSteps", curriculumSteps);
+    require(!passkeyThroughMemory || windowSegments >= 2, "passkeyThroughMemory (needs windowSegments ≥ 2)",
+        passkeyThroughMemory);
     require(checkpointEvery >= 1, "checkpointEvery", checkpointEvery);
     require(validateEvery >= 1, "validateEvery", validateEvery);
   }

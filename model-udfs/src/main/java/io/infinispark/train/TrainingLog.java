@@ -21,7 +21,7 @@ final class TrainingLog {
   static final double PROGRESS_SECONDS = 10;
   private static final String HEADER =
       "step\tloss\ttext_nll\tanswer_nll\tgrad_norm\tlr\ttokens_per_s\telapsed_s"
-          + "\tval_nll_memory\tval_nll_reset\tmemory_gain\tgates_per_layer";
+          + "\tval_nll_memory\tval_nll_reset\tmemory_gain\tgates_per_layer\tanswer_exact";
 
   private final Path file;
   private final PrintStream progress;
@@ -58,13 +58,13 @@ final class TrainingLog {
       throws IOException {
     String row =
         String.format(
-            Locale.ROOT, "%d\t%.5f\t%.5f\t%.5f\t%.4f\t%.3e\t%.0f\t%.1f\t%s\t%s\t%s\t%s%n",
+            Locale.ROOT, "%d\t%.5f\t%.5f\t%.5f\t%.4f\t%.3e\t%.0f\t%.1f\t%s\t%s\t%s\t%s\t%.4f%n",
             r.step(), r.loss(), r.textLoss(), r.answerLoss(), r.gradientNorm(), r.learningRate(),
             r.tokens() / r.seconds(), elapsed,
             v == null ? "" : String.format(Locale.ROOT, "%.5f", v.carried()),
             v == null ? "" : String.format(Locale.ROOT, "%.5f", v.reset()),
             v == null ? "" : String.format(Locale.ROOT, "%.4f", v.memoryGain()),
-            gateSummary(gates));
+            gateSummary(gates), r.answerExact());
     Files.writeString(file, row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     long now = System.nanoTime();
     if (v != null || r.step() == totalSteps || now - lastProgress > PROGRESS_SECONDS * 1e9) {
@@ -81,8 +81,8 @@ final class TrainingLog {
     StringBuilder line =
         new StringBuilder(
             String.format(
-                Locale.ROOT, "train step %d/%d · %,.0f tok/s · loss %.3f (text %.3f, passkey %.3f) · lr %.2e · gates %.2f–%.2f",
-                r.step(), totalSteps, r.tokens() / r.seconds(), r.loss(), r.textLoss(), r.answerLoss(),
+                Locale.ROOT, "train step %d/%d · %,.0f tok/s · loss %.3f (text %.3f, passkey %.3f, %.0f%% exact) · lr %.2e · gates %.2f–%.2f",
+                r.step(), totalSteps, r.tokens() / r.seconds(), r.loss(), r.textLoss(), r.answerLoss(), 100 * r.answerExact(),
                 r.learningRate(), all[0], all[all.length - 1]));
     if (v != null) {
       line.append(

@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** How a step's lanes are made: text, then recall lanes, then passkey lanes, all from (seed, step). */
@@ -14,7 +19,7 @@ class BatchSamplerTest {
 
   @Test
   void recallLanesRepeatOneSpanLaterInTheWindowAndTextLanesDoNot() {
-    TrainOptions options = new TrainOptions(10, 4, 3, 1e-3, 0.01, 0, 1, 0.1, 1, 1, 2, SPAN, 1, 1, 9, 5, 5);
+    TrainOptions options = new TrainOptions(10, 4, 3, 1e-3, 0.01, 0, 1, 0.1, 1, 1, 2, SPAN, 1, 1, false, 9, 5, 5);
     BatchSampler sampler = new BatchSampler(new TrainerTest.SyntheticData(false), options, SEGMENT);
     for (int step = 0; step < 20; step++) {
       Batch batch = sampler.batch(step);
@@ -29,6 +34,31 @@ class BatchSamplerTest {
       assertArrayEquals(batch.examples().get(1).tokens(), sampler.batch(step).examples().get(1).tokens(),
           "a step's batch depends on (seed, step) alone");
     }
+  }
+
+  @Test
+  void passkeyLanesThatMustGoThroughTheMemorySpanTwoSegmentsOrMoreAndEndTheirNeedleEarly() {
+    int k = 4;
+    TrainOptions options = new TrainOptions(10, 3, k, 1e-3, 0.01, 0, 1, 0.1, 1, 3, 0, SPAN, 1, 5, true, 9, 5, 5);
+    List<int[]> asked = new ArrayList<>(); // {exampleTokens, needleBefore}
+    TrainingData data = new TrainerTest.SyntheticData(false) {
+      @Override
+      public TrainingExample passkey(SplittableRandom random, int length, int exampleTokens, int needleBefore) {
+        asked.add(new int[] {exampleTokens, needleBefore});
+        return super.passkey(random, length, exampleTokens, needleBefore);
+      }
+    };
+    BatchSampler sampler = new BatchSampler(data, options, SEGMENT);
+    Set<Integer> segments = new TreeSet<>();
+    for (int step = 0; step < 40; step++) {
+      sampler.batch(step);
+    }
+    for (int[] a : asked) {
+      assertEquals((k - 1) * SEGMENT, a[1], "the needle must end before the question's segment");
+      assertTrue(a[0] > SEGMENT && a[0] <= k * SEGMENT, "an example spans 2..K segments: " + a[0]);
+      segments.add((a[0] + SEGMENT - 1) / SEGMENT);
+    }
+    assertEquals(Set.of(2, 3, 4), segments, "once grown, every span from 2 to K segments is drawn");
   }
 
   /** Where the first span of SPAN tokens that occurs again, not overlapping itself, starts; −1 if none. */

@@ -25,7 +25,7 @@ class TrainerTest {
   @TempDir Path dir;
 
   /** Text whose every token is drawn afresh; passkeys whose answer repeats a token seen early. */
-  static final class SyntheticData implements TrainingData {
+  static class SyntheticData implements TrainingData {
     private final boolean fixed;
 
     SyntheticData(boolean fixed) {
@@ -43,7 +43,7 @@ class TrainerTest {
     }
 
     @Override
-    public TrainingExample passkey(SplittableRandom random, int length, int exampleTokens) {
+    public TrainingExample passkey(SplittableRandom random, int length, int exampleTokens, int needleBefore) {
       SplittableRandom r = fixed ? new SplittableRandom(2) : random;
       int[] tokens = text(r, length).tokens();
       int key = 10 + r.nextInt(50);
@@ -66,7 +66,7 @@ class TrainerTest {
   }
 
   static TrainOptions options(int steps, double lr) {
-    return new TrainOptions(steps, 3, 3, lr, 0.01, 0.1, 1, 0.1, 1.0, 1, 0, 1, 1.0, 2, 5, 2, 2);
+    return new TrainOptions(steps, 3, 3, lr, 0.01, 0.1, 1, 0.1, 1.0, 1, 0, 1, 1.0, 2, false, 5, 2, 2);
   }
 
   Path tokenizer() throws IOException {
@@ -91,7 +91,7 @@ class TrainerTest {
   void aFixedPasskeyBatchIsDrivenToNearZeroAnswerLoss() throws IOException {
     ModelWeights initial = ModelWeights.randomInit(TINY, 13);
     // every lane a passkey lane, the same batch every step, constant learning rate
-    TrainOptions options = new TrainOptions(150, 3, 3, 3e-3, 0.01, 0.0, 1, 1.0, 1.0, 3, 0, 1, 1.0, 1, 5, 1000, 1000);
+    TrainOptions options = new TrainOptions(150, 3, 3, 3e-3, 0.01, 0.0, 1, 1.0, 1.0, 3, 0, 1, 1.0, 1, false, 5, 1000, 1000);
     try (Trainer trainer = Trainer.start(initial, options, new SyntheticData(true), dir, tokenizer())) {
       Trainer.StepReport first = trainer.trainStep();
       Trainer.StepReport last = first;

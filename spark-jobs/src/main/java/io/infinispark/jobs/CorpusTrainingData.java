@@ -88,7 +88,7 @@ final class CorpusTrainingData implements TrainingData {
   }
 
   @Override
-  public TrainingExample passkey(SplittableRandom random, int length, int exampleTokens) {
+  public TrainingExample passkey(SplittableRandom random, int length, int exampleTokens, int needleBefore) {
     long seed;
     do {
       seed = random.nextLong(EVALUATION_SEEDS);
@@ -96,7 +96,17 @@ final class CorpusTrainingData implements TrainingData {
     // with the full stop that ends the key: an answer never taught to end runs on into more digits,
     // and the harness reads the first integer ("12345" → "123456063")
     int[] answer = tokenizer.encode(passkeys.spec().answer(passkeys.key(seed)));
-    PasskeyExample example = passkeys.example(exampleTokens - answer.length, random.nextDouble(), seed);
+    int requested = exampleTokens - answer.length;
+    PasskeyExample example = passkeys.example(requested, random.nextDouble(), seed);
+    int needle = passkeys.needleTokens(example.key());
+    // shallower until the needle ends in time: uniform over the depths allowed, by rejection
+    for (int tries = 0; needleEnd(example, length, answer, needle) > needleBefore; tries++) {
+      if (tries == 64 || example.depth() == 0) {
+        throw new IllegalArgumentException("a passkey needle cannot end before token " + needleBefore
+            + " of a " + length + "-token window in a " + exampleTokens + "-token example");
+      }
+      example = passkeys.example(requested, random.nextDouble() * example.depth(), seed);
+    }
     int[] prompt = passkeys.allTokens(example);
     int prefix = length - prompt.length - answer.length;
     if (prefix < 0) {
@@ -109,6 +119,12 @@ final class CorpusTrainingData implements TrainingData {
     System.arraycopy(prompt, 0, tokens, prefix, prompt.length);
     System.arraycopy(answer, 0, tokens, length - answer.length, answer.length);
     return new TrainingExample(tokens, length - answer.length, answer.length);
+  }
+
+  /** Window position just past the needle, with the example placed to end in the answer. */
+  private static long needleEnd(PasskeyExample example, int length, int[] answer, int needle) {
+    long start = length - answer.length - example.tokens();
+    return start + example.needleOffset() + needle;
   }
 
   /** Evenly spaced windows from every held-out document long enough to hold one. */

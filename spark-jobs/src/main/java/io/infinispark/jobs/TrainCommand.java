@@ -95,6 +95,11 @@ final class TrainCommand implements Callable<Integer> {
       description = "Steps over which passkey examples grow from 1 to K segments (default: ${DEFAULT-VALUE})")
   int curriculumSteps;
 
+  @Option(names = "--passkey-through-memory",
+      description = "Put every passkey needle in a segment before the question's, so only the memory can answer;"
+          + " examples then span 2 to K segments (default: needle depth uniform, mostly answerable locally)")
+  boolean passkeyThroughMemory;
+
   @Option(names = "--seed", defaultValue = "20261123", description = "Batch seed (default: ${DEFAULT-VALUE})")
   long seed;
 
@@ -135,7 +140,8 @@ final class TrainCommand implements Callable<Integer> {
     ModelWeights initial = Checkpoint.load(start);
     TrainOptions options =
         new TrainOptions(steps, lanes, windowSegments, lr, gateLr, weightDecay, warmup, minLrRatio, clip,
-            passkeyLanes, recallLanes, recallSpan, passkeyWeight, curriculumSteps, seed, checkpointEvery, validateEvery);
+            passkeyLanes, recallLanes, recallSpan, passkeyWeight, curriculumSteps, passkeyThroughMemory, seed,
+            checkpointEvery, validateEvery);
     System.err.printf("train: %s, %,d parameters, from %s%n", initial.config(), initial.config().parameterCount(), initial.provenance());
     return Trainer.start(initial, options, data, runDir, tokenizerFile);
   }

@@ -33,7 +33,7 @@ class CorpusTrainingDataTest {
     SplittableRandom random = new SplittableRandom(11);
     for (int n = 0; n < 20; n++) {
       int window = 4 * SEGMENT + 1;
-      TrainingExample e = data.passkey(random, window, SEGMENT + random.nextInt(3 * SEGMENT));
+      TrainingExample e = data.passkey(random, window, SEGMENT + random.nextInt(3 * SEGMENT), window);
       int[] tokens = e.tokens();
       assertEquals(window, tokens.length);
       assertEquals(tokens.length, e.answerStart() + e.answerLength(), "the answer ends the window");
@@ -47,5 +47,36 @@ class CorpusTrainingDataTest {
       assertTrue(before.contains(needle), "the needle holds the same key");
       assertFalse(data.isEvaluationKey(key), "a key of the evaluation seeds was trained on");
     }
+  }
+
+  @Test
+  void aNeedleThatMustGoThroughTheMemoryEndsBeforeTheQuestionsSegment() throws Exception {
+    TextTokenizer tokenizer = Tokenizers.load(Path.of("../model-udfs/models/default/tokenizer.json"));
+    String book = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
+    PasskeyGenerator passkeys = new PasskeyGenerator(PasskeySpec.paper(), tokenizer);
+    CorpusTrainingData data = new CorpusTrainingData(List.of(tokenizer.encode(book.substring(0, 200_000))),
+        List.of(), passkeys, tokenizer);
+    SplittableRandom random = new SplittableRandom(12);
+    int window = 4 * SEGMENT + 1;
+    int lastSegment = 3 * SEGMENT;
+    int inTheSegmentBefore = 0;
+    int further = 0;
+    for (int n = 0; n < 30; n++) {
+      int exampleTokens = (2 + random.nextInt(3)) * SEGMENT - random.nextInt(SEGMENT / 2);
+      TrainingExample e = data.passkey(random, window, exampleTokens, lastSegment);
+      int[] tokens = e.tokens();
+      String answer = tokenizer.decode(Arrays.copyOfRange(tokens, e.answerStart(), tokens.length));
+      String key = answer.substring(1, answer.length() - 1);
+      String needle = "The pass key is " + key + ". Remember it. " + key + " is the pass key.";
+      String early = tokenizer.decode(Arrays.copyOfRange(tokens, 0, lastSegment));
+      String late = tokenizer.decode(Arrays.copyOfRange(tokens, lastSegment, e.answerStart()));
+      assertTrue(early.contains(needle), "the whole needle is in the segments before the question's");
+      assertFalse(late.contains(key), "the question's segment holds no copy of the key");
+      String before = tokenizer.decode(Arrays.copyOfRange(tokens, 2 * SEGMENT, lastSegment));
+      inTheSegmentBefore += before.contains(needle) ? 1 : 0;
+      further += tokenizer.decode(Arrays.copyOfRange(tokens, 0, 2 * SEGMENT)).contains(needle) ? 1 : 0;
+    }
+    assertTrue(inTheSegmentBefore > 0 && further > 0,
+        "needles at every distance: " + inTheSegmentBefore + " one segment back, " + further + " further");
   }
 }

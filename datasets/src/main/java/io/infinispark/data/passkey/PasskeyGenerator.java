@@ -99,6 +99,11 @@ public final class PasskeyGenerator implements java.io.Serializable {
     return text.append(' ').append(spec.question()).toString();
   }
 
+  /** Tokens of the needle sentence for this key. */
+  public int needleTokens(String key) {
+    return needle(key).length;
+  }
+
   private int[] needle(String key) {
     return tokenizer.encode(" " + spec.needle().replace("{key}", key));
   }
