@@ -124,15 +124,19 @@ public final class InfiniTransformer implements AutoCloseable {
    * @return logits (B, T, V) float32, owned by the tokens' manager
    */
   public NDArray step(NDArray tokens, NDArray keep, MemoryState state) {
-    List<LayerMemory> memory = new ArrayList<>();
-    for (int i = 0; i < state.layerCount(); i++) {
-      memory.add(state.layer(i));
-    }
-    StepOutput out = forward(tokens, keep, memory);
+    StepOutput out = forward(tokens, keep, state.layers());
     for (int i = 0; i < state.layerCount(); i++) {
       state.replace(i, out.memory().get(i));
     }
     return out.logits();
+  }
+
+  /**
+   * Reads one segment per lane against the state's memory without advancing it: the logits a
+   * {@link #step} would return, for a segment that is still open (decoding re-reads it per token).
+   */
+  public NDArray peek(NDArray tokens, NDArray keep, MemoryState state) {
+    return forward(tokens, keep, state.layers()).logits();
   }
 
   /**

@@ -43,6 +43,11 @@ public final class MemoryState implements AutoCloseable {
     return layers[i];
   }
 
+  /** Every layer's memory, first layer first (a view: the next step replaces them). */
+  public List<LayerMemory> layers() {
+    return List.of(layers);
+  }
+
   /** Takes ownership of the next segment's memory for layer i and frees the previous one. */
   void replace(int i, LayerMemory next) {
     LayerMemory previous = layers[i];

@@ -1,16 +1,14 @@
 package io.infinispark.jobs;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import io.infinispark.model.GreedyContinuation;
+import io.infinispark.model.Continuation;
 import io.infinispark.model.InfiniTransformer;
-import io.infinispark.model.MemoryState;
 import io.infinispark.model.ModelWeights;
 import io.infinispark.model.Sampling;
 import io.infinispark.tokenizer.TextTokenizer;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -26,7 +24,8 @@ import org.apache.spark.sql.types.StructType;
  * and generates a continuation: what passkey answering and abstractive summaries both need.
  * Input rows start with doc_id, seg_idx, n_segments, tokens; further columns pass through to
  * {@link Finish}. {@link #over} lays them out as the task needs: a document's segments in one
- * partition, in order. One document at a time, so any length works.
+ * partition, in order. Documents are read {@code lanes} at a time side by side ({@link
+ * Continuation}), as the recur stage reads them; this class only adapts rows to it.
  */
 public record ReadAndContinue(
     Broadcast<ModelWeights> weights,
@@ -45,53 +44,62 @@ public record ReadAndContinue(
 
   /** Runs this task over {@code rows}, grouped by document and sorted by segment; output rows of {@code schema}. */
   public Dataset<Row> over(Dataset<Row> rows, int partitions, StructType schema) {
+    boolean gpus = rows.sparkSession().sparkContext().conf().getDouble("spark.task.resource.gpu.amount", 0) > 0;
+    ReadAndContinue resolved = new ReadAndContinue(
+        weights, tokenizer, options.withLanes(options.resolveLanes(gpus)), prompt, newTokens, sampling, finish);
     return rows.repartition(partitions, functions.col("doc_id"))
         .sortWithinPartitions("doc_id", "seg_idx")
-        .mapPartitions(this, Encoders.row(schema));
+        .mapPartitions(resolved, Encoders.row(schema));
   }
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
     if (!rows.hasNext()) {
-      return java.util.Collections.emptyIterator();
+      return Collections.emptyIterator();
     }
     InfiniTransformer model = ExecutorModels.forThisTask(weights.value(), options);
-    int t = model.config().segmentLength();
+    int lanes = Math.max(1, options.lanes());
     List<Row> out = new ArrayList<>();
     try (NDManager base = NDManager.newBaseManager(model.device())) {
+      Continuation continuation = new Continuation(model, base);
+      List<Row> lastRows = new ArrayList<>();
+      List<List<int[]>> documents = new ArrayList<>();
       while (rows.hasNext()) {
-        Row r = rows.next();
-        try (MemoryState state = model.newState(base, 1)) {
-          while (r.getInt(1) + 1 < r.getInt(2)) { // every segment but the last goes into memory
-            write(model, base, state, tokens(r));
-            if (!rows.hasNext()) { // Spark's row iterators fill their buffer in hasNext()
-              throw new IllegalStateException(
-                  "document " + r.getString(0) + ": segment " + (r.getInt(1) + 1) + " of " + r.getInt(2) + " is missing");
-            }
-            r = rows.next();
+        List<int[]> segments = new ArrayList<>();
+        lastRows.add(readDocument(rows, segments));
+        documents.add(segments);
+        if (documents.size() == lanes || !rows.hasNext()) {
+          List<Sampling> perDocument = lastRows.stream().map(this::samplingFor).toList();
+          int[][] generated = continuation.afterDocuments(documents, prompt, newTokens, perDocument);
+          for (int d = 0; d < generated.length; d++) {
+            out.add(finish.row(lastRows.get(d), tokenizer.value().decode(generated[d])));
           }
-          int[] last = tokens(r);
-          int[] open = Arrays.copyOf(last, last.length + prompt.length);
-          System.arraycopy(prompt, 0, open, last.length, prompt.length);
-          if (open.length > t) {
-            write(model, base, state, last);
-            open = prompt;
-          }
-          // the seed follows the document, not the partitioning, so runs reproduce
-          Sampling perDocument = new Sampling(sampling.temperature(), sampling.topP(), sampling.seed() ^ r.getString(0).hashCode());
-          int[] generated = GreedyContinuation.generate(model, base, state, open, newTokens, perDocument);
-          out.add(finish.row(r, tokenizer.value().decode(generated)));
+          lastRows.clear();
+          documents.clear();
         }
       }
     }
     return out.iterator();
   }
 
-  private static void write(InfiniTransformer model, NDManager base, MemoryState state, int[] tokens) {
-    try (NDManager scope = base.newSubManager()) {
-      var ids = scope.create(tokens, new Shape(1, tokens.length));
-      model.step(ids, scope.ones(ids.getShape()), state);
+  /** Adds one document's segments, in order, to {@code segments}; returns its last row. */
+  private static Row readDocument(Iterator<Row> rows, List<int[]> segments) {
+    Row r = rows.next();
+    segments.add(tokens(r));
+    while (r.getInt(1) + 1 < r.getInt(2)) {
+      if (!rows.hasNext()) { // Spark's row iterators fill their buffer in hasNext()
+        throw new IllegalStateException(
+            "document " + r.getString(0) + ": segment " + (r.getInt(1) + 1) + " of " + r.getInt(2) + " is missing");
+      }
+      r = rows.next();
+      segments.add(tokens(r));
     }
+    return r;
+  }
+
+  /** The seed follows the document, not the partitioning or the lanes, so runs reproduce. */
+  private Sampling samplingFor(Row last) {
+    return new Sampling(sampling.temperature(), sampling.topP(), sampling.seed() ^ last.getString(0).hashCode());
   }
 
   private static int[] tokens(Row r) {

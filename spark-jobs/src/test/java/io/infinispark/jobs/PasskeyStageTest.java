@@ -14,6 +14,7 @@ import io.infinispark.tokenizer.TextTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
@@ -53,6 +54,32 @@ class PasskeyStageTest {
     } finally {
       spark.stop();
     }
+  }
+
+  @Test
+  void answersReadInLanesAreThoseReadOneDocumentAtATime(@TempDir Path dir) throws Exception {
+    String text = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt")).substring(0, 40_000)
+        + " The grass is green. The sky is blue. The sun is yellow. Here we go. There and back again."
+        + " There is an important info hidden inside a lot of irrelevant text. What is the pass key? 0123456789";
+    ModelBundle bundle = ModelBundle.load(TinyModel.write(dir.resolve("model"), List.of(text)));
+    SparkSession spark = SparkSessions.forTests();
+    try {
+      PasskeySets.Grid grid = new PasskeySets.Grid(List.of(150L, 400L, 700L), List.of(0.0, 0.5, 1.0), 1, 1_000_000);
+      Map<String, String> alone = answers(spark, bundle, grid, dir.resolve("alone"), 1);
+      Map<String, String> inLanes = answers(spark, bundle, grid, dir.resolve("lanes"), 4);
+      assertEquals(9, alone.size());
+      assertEquals(alone, inLanes, "the generated answer of every example, by example id");
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static Map<String, String> answers(
+      SparkSession spark, ModelBundle bundle, PasskeySets.Grid grid, Path run, int lanes) {
+    EvalCommand.passkey(spark, bundle, PasskeySpec.paper(), grid, run.toString(),
+        new RecurOptions(lanes, 0, DevicePolicy.CPU, "float32"));
+    return spark.read().parquet(run + "/passkey").collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(5)));
   }
 
   private static final String TEXT =
