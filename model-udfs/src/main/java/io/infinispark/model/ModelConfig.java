@@ -53,11 +53,6 @@ public record ModelConfig(
     require(Double.isFinite(gateInit), "gateInit", gateInit);
   }
 
-  /** The default model: ≈7.2M parameters, 512-token segments, delta rule. */
-  public static ModelConfig defaults() {
-    return new ModelConfig(8192, 256, 6, 8, 8, 32, 768, 512, MemoryRule.DELTA, 10000, 1e-5, true, 0);
-  }
-
   /** Query heads that share one key/value head. */
   public int kvGroups() {
     return nHeads / nKvHeads;

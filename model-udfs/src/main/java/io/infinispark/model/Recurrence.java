@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -28,9 +29,6 @@ public final class Recurrence implements AutoCloseable {
   private MemoryState state;
   private long batchId = Long.MIN_VALUE;
   private final Map<String, Lane> byDoc = new HashMap<>();
-
-  /** Marks rows of a document that already failed: it has its error score, skip the rest. */
-  private static final String DROPPED = "dropped";
 
   /** A document being read in one row of the batch. */
   private static final class Lane {
@@ -108,10 +106,10 @@ public final class Recurrence implements AutoCloseable {
     List<SegmentInput> admitted = new ArrayList<>();
     List<Lane> admittedLanes = new ArrayList<>();
     for (SegmentInput row : rows) {
-      String problem = admit(row);
-      if (problem == DROPPED) {
-        continue;
+      if (alreadyFailed(row)) {
+        continue; // it has its error score; skip the rest of it
       }
+      String problem = admit(row);
       if (problem != null) {
         byDoc.computeIfPresent(row.docId(), (id, lane) -> drop(lane));
         scores.add(SegmentScore.failed(row.docId(), row.segIdx(), problem));
@@ -154,7 +152,7 @@ public final class Recurrence implements AutoCloseable {
     if (active.size() == state.batchSize()) {
       return;
     }
-    active.sort(java.util.Comparator.comparingInt(l -> l.index));
+    active.sort(Comparator.comparingInt(l -> l.index));
     int[] keep = active.stream().mapToInt(l -> l.index).toArray();
     if (keep.length > 0) {
       state.keepLanes(keep);
@@ -168,6 +166,11 @@ public final class Recurrence implements AutoCloseable {
   private static Lane drop(Lane lane) {
     lane.nextSegment = -1;
     return lane;
+  }
+
+  private boolean alreadyFailed(SegmentInput row) {
+    Lane lane = byDoc.get(row.docId());
+    return lane != null && lane.nextSegment < 0;
   }
 
   /** Checks a row and gives its document a lane on segment 0; returns why it can't be read. */
@@ -184,9 +187,6 @@ public final class Recurrence implements AutoCloseable {
     }
     if (lane == null) {
       return "segment " + row.segIdx() + " arrived without segment 0";
-    }
-    if (lane.nextSegment < 0) {
-      return DROPPED;
     }
     if (lane.nextSegment >= lane.nSegments) {
       return "segment " + row.segIdx() + " is beyond the document's " + lane.nSegments + " segments";

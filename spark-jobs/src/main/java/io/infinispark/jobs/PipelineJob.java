@@ -46,7 +46,6 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class PipelineJob {
 
-  /** What a finished run produced: the per-document metrics and how many documents failed. */
   /**
    * What a finished run produced: the per-document metrics, how many error rows, and with the
    * ablation each document's perplexity with its memory reset at every segment.
