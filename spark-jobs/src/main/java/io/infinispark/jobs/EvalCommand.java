@@ -1,5 +1,6 @@
 package io.infinispark.jobs;
 
+import io.infinispark.data.RunTable;
 import io.infinispark.data.passkey.PasskeyGenerator;
 import io.infinispark.data.passkey.PasskeySets;
 import io.infinispark.data.passkey.PasskeySpec;
@@ -127,8 +128,8 @@ final class EvalCommand implements Callable<Integer> {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
     PasskeyStage.run(session.read().parquet(set + "/examples"), session.read().parquet(set + "/segments"),
             jsc.broadcast(bundle.weights()), jsc.broadcast(bundle.tokenizer()), options)
-        .write().parquet(dir + "/passkey");
-    PasskeyStage.grid(session.read().parquet(dir + "/passkey")).write().parquet(dir + "/passkey_grid");
-    return session.read().parquet(dir + "/passkey_grid").orderBy("requested_tokens", "depth").collectAsList();
+        .write().parquet(RunTable.PASSKEY.in(dir));
+    PasskeyStage.grid(session.read().parquet(RunTable.PASSKEY.in(dir))).write().parquet(RunTable.PASSKEY_GRID.in(dir));
+    return session.read().parquet(RunTable.PASSKEY_GRID.in(dir)).orderBy("requested_tokens", "depth").collectAsList();
   }
 }

@@ -1,5 +1,6 @@
 package io.infinispark.jobs;
 
+import io.infinispark.data.RunTable;
 import io.infinispark.data.passkey.PasskeySets;
 import io.infinispark.data.passkey.PasskeySpec;
 import io.infinispark.report.HtmlReport;
@@ -196,7 +197,7 @@ public final class Main implements Callable<Integer> {
         + "/{documents,references,segments,segment_metrics,doc_metrics,perplexity,summaries,rouge,errors}"
         + " (Parquet) and manifest.json");
     if (result.errors() > 0) {
-      System.out.println("errors:  see " + result.runDir() + "/errors for which documents were left out and why");
+      System.out.println("errors:  see " + RunTable.ERRORS.in(result.runDir()) + " for which documents were left out and why");
     }
   }
 }

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import io.infinispark.data.DocumentIngest;
+import io.infinispark.data.RunTable;
 import io.infinispark.data.Tables;
 import io.infinispark.model.MemoryMode;
 import io.infinispark.model.ModelWeights;
@@ -30,19 +31,8 @@ import org.apache.spark.storage.StorageLevel;
  * The main job: ingest → shard → recur → metrics, each stage writing its Parquet table into the
  * run directory before the next reads it back, so a failure never loses what earlier stages wrote.
  *
- * <pre>
- *   RUN_DIR/documents        Tables.DOCUMENTS
- *   RUN_DIR/references       Tables.REFERENCES (reference summaries, when the input has them)
- *   RUN_DIR/segments         Tables.SEGMENTS
- *   RUN_DIR/segment_metrics  Tables.SEGMENT_METRICS
- *   RUN_DIR/doc_metrics      Tables.DOC_METRICS
- *   RUN_DIR/perplexity       Tables.PERPLEXITY (by position; with --memory-ablation also "reset")
- *   RUN_DIR/segment_metrics_reset  (with --memory-ablation) segment metrics, memory reset each segment
- *   RUN_DIR/summaries        Tables.SUMMARIES
- *   RUN_DIR/rouge            Tables.ROUGE (documents with reference summaries)
- *   RUN_DIR/errors           Tables.ERRORS (every stage appends)
- *   RUN_DIR/manifest.json
- * </pre>
+ * Its tables are those of {@link RunTable} (every stage appends to {@code errors}), beside
+ * {@code manifest.json}.
  */
 public final class PipelineJob {
 
@@ -73,10 +63,10 @@ public final class PipelineJob {
       stages.summaries();
       manifest.finish("succeeded", null);
       String dir = config.runDir();
-      List<Row> docMetrics = spark.read().parquet(dir + "/doc_metrics").orderBy("doc_id").collectAsList();
-      long errors = spark.read().parquet(dir + "/errors").count();
+      List<Row> docMetrics = spark.read().parquet(RunTable.DOC_METRICS.in(dir)).orderBy("doc_id").collectAsList();
+      long errors = spark.read().parquet(RunTable.ERRORS.in(dir)).count();
       Map<String, Double> reset = new java.util.TreeMap<>();
-      spark.read().parquet(dir + "/perplexity").filter(col("memory").equalTo("reset"))
+      spark.read().parquet(RunTable.PERPLEXITY.in(dir)).filter(col("memory").equalTo(MemoryMode.RESET.label()))
           .groupBy("doc_id").agg(exp(sum("nll_sum").divide(sum("n_predicted"))))
           .collectAsList().forEach(r -> reset.put(r.getString(0), r.getDouble(1)));
       return new Result(dir, docMetrics, reset, errors, tokens, System.currentTimeMillis() - started);
@@ -90,8 +80,8 @@ public final class PipelineJob {
   private record Stages(
       SparkSession spark, PipelineConfig config, ModelBundle model, Progress progress, RunManifest manifest) {
 
-    private String table(String name) {
-      return config.runDir() + "/" + name;
+    private String table(RunTable table) {
+      return table.in(config.runDir());
     }
 
     private JavaSparkContext context() {
@@ -101,31 +91,31 @@ public final class PipelineJob {
     void ingest() {
       timed("ingest", () -> {
         DocumentIngest.Result ingested = DocumentIngest.read(spark, config.input());
-        ingested.documents().write().parquet(table("documents"));
-        ingested.references().write().parquet(table("references"));
+        ingested.documents().write().parquet(table(RunTable.DOCUMENTS));
+        ingested.references().write().parquet(table(RunTable.REFERENCES));
         appendErrors(ingested.errors());
-        return Map.of("documents", spark.read().parquet(table("documents")).count());
+        return Map.of("documents", spark.read().parquet(table(RunTable.DOCUMENTS)).count());
       });
     }
 
     void shard() {
       Broadcast<TextTokenizer> tokenizer = context().broadcast(model.tokenizer());
       timed("shard", () -> {
-        Dataset<Row> documents = spark.read().parquet(table("documents"));
+        Dataset<Row> documents = spark.read().parquet(table(RunTable.DOCUMENTS));
         Dataset<Row> staged =
             ShardStage.run(documents, tokenizer, model.weights().config().segmentLength())
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        staged.filter(col("error").isNull()).select(columns(Tables.SEGMENTS)).write().parquet(table("segments"));
+        staged.filter(col("error").isNull()).select(columns(Tables.SEGMENTS)).write().parquet(table(RunTable.SEGMENTS));
         appendErrors(stageErrors(staged, "shard"));
         staged.unpersist();
-        return Map.of("segments", spark.read().parquet(table("segments")).count());
+        return Map.of("segments", spark.read().parquet(table(RunTable.SEGMENTS)).count());
       });
     }
 
     /** Returns the number of tokens the recur stage had to read. */
     long recur(MemoryMode memory) {
-      boolean reset = memory == MemoryMode.RESET;
-      Dataset<Row> segments = spark.read().parquet(table("segments"));
+      String stage = memory == MemoryMode.RESET ? "recur-reset" : "recur";
+      Dataset<Row> segments = spark.read().parquet(table(RunTable.SEGMENTS));
       Row totals =
           segments
               .agg(
@@ -138,15 +128,15 @@ public final class PipelineJob {
       Broadcast<ModelWeights> weights = context().broadcast(model.weights());
       RecurStage.Counters counters = progress.startRecur(totals.getLong(0), documents, tokens);
       try {
-        timed(reset ? "recur-reset" : "recur", () -> {
+        timed(stage, () -> {
           Dataset<Row> scores =
               RecurStage.run(segments, weights, config.recur(), memory, counters)
                   .persist(StorageLevel.MEMORY_AND_DISK());
           scores.filter(col("error").isNull())
               .select(columns(Tables.SEGMENT_METRICS))
               .write()
-              .parquet(table(reset ? "segment_metrics_reset" : "segment_metrics"));
-          appendErrors(stageErrors(scores, reset ? "recur-reset" : "recur"));
+              .parquet(table(RunTable.segmentMetrics(memory)));
+          appendErrors(stageErrors(scores, stage));
           scores.unpersist();
           return Map.of("segments_read", counters.segments().value(), "tokens_read", counters.tokens().value());
         });
@@ -159,14 +149,14 @@ public final class PipelineJob {
     void metrics() {
       timed("metrics", () -> {
         Dataset<Row> perDoc = docMetrics(spark, config.runDir());
-        perDoc.filter(col("complete")).select(columns(Tables.DOC_METRICS)).write().parquet(table("doc_metrics"));
+        perDoc.filter(col("complete")).select(columns(Tables.DOC_METRICS)).write().parquet(table(RunTable.DOC_METRICS));
         Column reason =
             functions.concat(
                 lit("read "), col("read").cast("string"), lit(" of "), col("n_segments").cast("string"), lit(" segments"));
         appendErrors(
             perDoc.filter(functions.not(col("complete")))
                 .select(col("doc_id"), lit(null).cast("string").as("source"), lit("recur").as("stage"), reason.as("reason")));
-        return Map.of("documents", spark.read().parquet(table("doc_metrics")).count());
+        return Map.of("documents", spark.read().parquet(table(RunTable.DOC_METRICS)).count());
       });
     }
 
@@ -175,37 +165,37 @@ public final class PipelineJob {
       timed("perplexity", () -> {
         int segment = model.weights().config().segmentLength();
         long bucket = (config.bucketTokens() + segment - 1) / segment * segment;
-        Dataset<Row> modes = bucketed(table("segment_metrics"), "carried", segment, bucket);
+        Dataset<Row> modes = bucketed(table(RunTable.SEGMENT_METRICS), MemoryMode.CARRIED.label(), segment, bucket);
         if (config.memoryAblation()) {
-          modes = modes.unionByName(bucketed(table("segment_metrics_reset"), "reset", segment, bucket));
+          modes = modes.unionByName(bucketed(table(RunTable.SEGMENT_METRICS_RESET), MemoryMode.RESET.label(), segment, bucket));
         }
-        Dataset<Row> complete = spark.read().parquet(table("doc_metrics")).select("doc_id");
-        modes.join(complete, "doc_id").select(columns(Tables.PERPLEXITY)).write().parquet(table("perplexity"));
-        return Map.of("rows", spark.read().parquet(table("perplexity")).count(), "bucket_tokens", bucket);
+        Dataset<Row> complete = spark.read().parquet(table(RunTable.DOC_METRICS)).select("doc_id");
+        modes.join(complete, "doc_id").select(columns(Tables.PERPLEXITY)).write().parquet(table(RunTable.PERPLEXITY));
+        return Map.of("rows", spark.read().parquet(table(RunTable.PERPLEXITY)).count(), "bucket_tokens", bucket);
       });
     }
 
     /** Summaries of every document; ROUGE where the input came with reference summaries. */
     void summaries() {
       timed("summarize", () -> {
-        SummaryStage.summarize(spark.read().parquet(table("documents")), config.summaryWords())
-            .write().parquet(table("summaries"));
+        SummaryStage.summarize(spark.read().parquet(table(RunTable.DOCUMENTS)), config.summaryWords())
+            .write().parquet(table(RunTable.SUMMARIES));
         if (config.memoryAblation()) {
-          SummaryStage.memoryGain(spark.read().parquet(table("documents")), spark.read().parquet(table("segments")),
-                  spark.read().parquet(table("segment_metrics")), spark.read().parquet(table("segment_metrics_reset")),
+          SummaryStage.memoryGain(spark.read().parquet(table(RunTable.DOCUMENTS)), spark.read().parquet(table(RunTable.SEGMENTS)),
+                  spark.read().parquet(table(RunTable.SEGMENT_METRICS)), spark.read().parquet(table(RunTable.SEGMENT_METRICS_RESET)),
                   context().broadcast(model.tokenizer()), config.summaryWords())
-              .write().mode(SaveMode.Append).parquet(table("summaries"));
+              .write().mode(SaveMode.Append).parquet(table(RunTable.SUMMARIES));
         }
         if (config.abstractive().tokens() > 0) {
           JavaSparkContext jsc = context();
-          SummaryStage.abstractive(spark.read().parquet(table("segments")), jsc.broadcast(model.weights()),
+          SummaryStage.abstractive(spark.read().parquet(table(RunTable.SEGMENTS)), jsc.broadcast(model.weights()),
                   jsc.broadcast(model.tokenizer()), config.recur(), config.abstractive())
-              .write().mode(SaveMode.Append).parquet(table("summaries"));
+              .write().mode(SaveMode.Append).parquet(table(RunTable.SUMMARIES));
         }
-        SummaryStage.rouge(spark.read().parquet(table("summaries")), spark.read().parquet(table("references")))
-            .write().parquet(table("rouge"));
-        return Map.of("summaries", spark.read().parquet(table("summaries")).count(),
-            "scored_with_rouge", spark.read().parquet(table("rouge")).count());
+        SummaryStage.rouge(spark.read().parquet(table(RunTable.SUMMARIES)), spark.read().parquet(table(RunTable.REFERENCES)))
+            .write().parquet(table(RunTable.ROUGE));
+        return Map.of("summaries", spark.read().parquet(table(RunTable.SUMMARIES)).count(),
+            "scored_with_rouge", spark.read().parquet(table(RunTable.ROUGE)).count());
       });
     }
 
@@ -222,7 +212,7 @@ public final class PipelineJob {
     }
 
     private void appendErrors(Dataset<Row> errors) {
-      errors.select(columns(Tables.ERRORS)).write().mode(SaveMode.Append).parquet(table("errors"));
+      errors.select(columns(Tables.ERRORS)).write().mode(SaveMode.Append).parquet(table(RunTable.ERRORS));
     }
 
     private void timed(String stage, Supplier<Map<String, ?>> work) {
@@ -241,11 +231,11 @@ public final class PipelineJob {
    */
   static Dataset<Row> docMetrics(SparkSession spark, String dir) {
     Dataset<Row> expected =
-        spark.read().parquet(dir + "/segments").filter(col("seg_idx").equalTo(0)).select("doc_id", "n_segments");
+        spark.read().parquet(RunTable.SEGMENTS.in(dir)).filter(col("seg_idx").equalTo(0)).select("doc_id", "n_segments");
     Dataset<Row> failed =
-        spark.read().parquet(dir + "/errors").filter(col("stage").equalTo("recur")).select("doc_id").distinct();
+        spark.read().parquet(RunTable.ERRORS.in(dir)).filter(col("stage").equalTo("recur")).select("doc_id").distinct();
     Dataset<Row> sums = spark.read()
-        .parquet(dir + "/segment_metrics")
+        .parquet(RunTable.SEGMENT_METRICS.in(dir))
         .groupBy("doc_id")
         .agg(
             sum("n_tokens").as("n_tokens"),

@@ -11,6 +11,7 @@ import io.infinispark.eval.Extractive;
 import io.infinispark.eval.MemoryGainSummary;
 import io.infinispark.eval.Rouge;
 import io.infinispark.eval.TextRank;
+import io.infinispark.model.MemoryMode;
 import io.infinispark.model.ModelWeights;
 import io.infinispark.tokenizer.TextTokenizer;
 import java.util.List;
@@ -61,8 +62,8 @@ public final class SummaryStage {
     Dataset<Row> joined =
         documents.select("doc_id", "text")
             .join(perDocument(segments, "tokens", "tokens"), "doc_id")
-            .join(perDocument(carried, "token_nll", "carried"), "doc_id")
-            .join(perDocument(reset, "token_nll", "reset"), "doc_id");
+            .join(perDocument(carried, "token_nll", MemoryMode.CARRIED.label()), "doc_id")
+            .join(perDocument(reset, "token_nll", MemoryMode.RESET.label()), "doc_id");
     return joined.map(
         (MapFunction<Row, Row>) r -> {
           String text = r.getString(1);

@@ -4,7 +4,9 @@ import static org.apache.spark.sql.functions.col;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.infinispark.data.RunTable;
 import io.infinispark.model.Checkpoint;
+import io.infinispark.model.MemoryMode;
 import io.infinispark.model.ModelWeights;
 import io.infinispark.model.WeightNames;
 import java.io.IOException;
@@ -58,12 +60,12 @@ public final class HtmlReport {
     return out;
   }
 
-  private boolean has(String table) {
-    return Files.isDirectory(runDir.resolve(table));
+  private boolean has(RunTable table) {
+    return Files.isDirectory(table.in(runDir));
   }
 
-  private List<Row> read(Path dir, String table) {
-    return spark.read().parquet(dir.resolve(table).toString()).collectAsList();
+  private List<Row> read(RunTable table) {
+    return spark.read().parquet(table.in(runDir).toString()).collectAsList();
   }
 
   private void header(JsonNode m) {
@@ -97,7 +99,7 @@ public final class HtmlReport {
 
   private void documents() {
     html.append("<h2>Documents</h2>");
-    if (!has("doc_metrics")) {
+    if (!has(RunTable.DOC_METRICS)) {
       html.append("<p>No doc_metrics table in this run.</p>");
       return;
     }
@@ -105,7 +107,7 @@ public final class HtmlReport {
     html.append("<table id=\"documents\"><tr><th>document</th><th>tokens</th><th>segments</th><th>perplexity</th>")
         .append(reset.isEmpty() ? "" : "<th>perplexity, memory reset</th><th>memory gain</th>")
         .append("<th>tokens/s</th></tr>");
-    for (Row r : spark.read().parquet(runDir.resolve("doc_metrics").toString()).orderBy("doc_id").collectAsList()) {
+    for (Row r : spark.read().parquet(RunTable.DOC_METRICS.in(runDir).toString()).orderBy("doc_id").collectAsList()) {
       double perplexity = r.getAs("perplexity");
       html.append("<tr><td>").append(Html.escape(r.getAs("doc_id"))).append("</td>")
           .append(cell(String.format(Locale.ROOT, "%,d", r.<Long>getAs("n_tokens"))))
@@ -125,9 +127,9 @@ public final class HtmlReport {
   /** doc → {nll_sum, n_predicted} with the memory reset, when the run has the ablation. */
   private Map<String, double[]> resetTotals() {
     Map<String, double[]> totals = new LinkedHashMap<>();
-    if (has("perplexity")) {
-      for (Row r : read(runDir, "perplexity")) {
-        if (r.<String>getAs("memory").equals("reset")) {
+    if (has(RunTable.PERPLEXITY)) {
+      for (Row r : read(RunTable.PERPLEXITY)) {
+        if (r.<String>getAs("memory").equals(MemoryMode.RESET.label())) {
           double[] t = totals.computeIfAbsent(r.getAs("doc_id"), k -> new double[2]);
           t[0] += r.<Double>getAs("nll_sum");
           t[1] += r.<Long>getAs("n_predicted");
@@ -139,12 +141,12 @@ public final class HtmlReport {
 
   private void perplexity() {
     html.append("<h2>Perplexity by position in the book</h2>");
-    if (!has("perplexity")) {
+    if (!has(RunTable.PERPLEXITY)) {
       html.append("<p>No perplexity table in this run.</p>");
       return;
     }
     Map<String, List<Row>> byDocAndMode = new LinkedHashMap<>();
-    for (Row r : spark.read().parquet(runDir.resolve("perplexity").toString()).orderBy("doc_id", "memory", "bucket").collectAsList()) {
+    for (Row r : spark.read().parquet(RunTable.PERPLEXITY.in(runDir).toString()).orderBy("doc_id", "memory", "bucket").collectAsList()) {
       byDocAndMode.computeIfAbsent(r.<String>getAs("doc_id") + "\u0000" + r.<String>getAs("memory"), k -> new ArrayList<>()).add(r);
     }
     List<Svg.Series> series = new ArrayList<>();
@@ -158,7 +160,7 @@ public final class HtmlReport {
       List<Row> rows = e.getValue();
       double[] x = rows.stream().mapToDouble(r -> r.<Long>getAs("bucket_end")).toArray();
       double[] y = rows.stream().mapToDouble(r -> r.<Double>getAs("perplexity")).toArray();
-      series.add(new Svg.Series(key[0] + " — memory " + key[1], x, y, color, key[1].equals("reset")));
+      series.add(new Svg.Series(key[0] + " — memory " + key[1], x, y, color, key[1].equals(MemoryMode.RESET.label())));
     }
     html.append(Svg.lineChart("perplexity-chart", "tokens into the document", "perplexity", series))
         .append("<p>Solid: memory carried across segments; dashed: memory reset at every segment "
@@ -210,22 +212,22 @@ public final class HtmlReport {
 
   private void summaries() {
     html.append("<h2>Summaries</h2>");
-    if (!has("summaries")) {
+    if (!has(RunTable.SUMMARIES)) {
       html.append("<p>No summaries table in this run.</p>");
       return;
     }
     Map<String, List<String>> references = new LinkedHashMap<>();
-    if (has("references")) {
-      for (Row r : read(runDir, "references")) {
+    if (has(RunTable.REFERENCES)) {
+      for (Row r : read(RunTable.REFERENCES)) {
         references.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getString(3));
       }
     }
     Map<String, Row> rouge = new LinkedHashMap<>();
-    if (has("rouge")) {
-      read(runDir, "rouge").forEach(r -> rouge.put(r.getString(0) + "\u0000" + r.getString(1), r));
+    if (has(RunTable.ROUGE)) {
+      read(RunTable.ROUGE).forEach(r -> rouge.put(r.getString(0) + "\u0000" + r.getString(1), r));
     }
     html.append("<div id=\"summaries\">");
-    for (Row s : spark.read().parquet(runDir.resolve("summaries").toString()).orderBy("doc_id", "method").collectAsList()) {
+    for (Row s : spark.read().parquet(RunTable.SUMMARIES.in(runDir).toString()).orderBy("doc_id", "method").collectAsList()) {
       html.append("<h3>").append(Html.escape(s.getString(0))).append(" — ").append(Html.escape(s.getString(1))).append("</h3>")
           .append("<blockquote class=\"summary\">").append(Html.escape(s.getString(2))).append("</blockquote>");
       for (String reference : references.getOrDefault(s.getString(0), List.of())) {
@@ -244,12 +246,12 @@ public final class HtmlReport {
 
   private void passkey(Path dir) {
     html.append("<h2>Passkey retrieval</h2>");
-    if (!Files.isDirectory(dir.resolve("passkey_grid"))) {
+    if (!Files.isDirectory(RunTable.PASSKEY_GRID.in(dir))) {
       html.append("<p>No passkey grid: run <code>./run.sh eval</code> and pass its directory with "
           + "<code>--passkey DIR</code>.</p>");
       return;
     }
-    List<Row> grid = spark.read().parquet(dir.resolve("passkey_grid").toString()).orderBy(col("requested_tokens"), col("depth")).collectAsList();
+    List<Row> grid = spark.read().parquet(RunTable.PASSKEY_GRID.in(dir).toString()).orderBy(col("requested_tokens"), col("depth")).collectAsList();
     List<String> lengths = grid.stream().map(r -> String.format(Locale.ROOT, "%,d", r.getLong(0))).distinct().toList();
     List<String> depths = grid.stream().map(r -> String.format(Locale.ROOT, "%.2f", r.getDouble(1))).distinct().sorted().toList();
     List<Svg.Cell> cells = new ArrayList<>();
@@ -264,7 +266,7 @@ public final class HtmlReport {
 
   private void errors() {
     html.append("<h2>Errors</h2>");
-    List<Row> errors = has("errors") ? read(runDir, "errors") : List.of();
+    List<Row> errors = has(RunTable.ERRORS) ? read(RunTable.ERRORS) : List.of();
     if (errors.isEmpty()) {
       html.append("<p id=\"no-errors\">No document was left out.</p>");
       return;
