@@ -81,7 +81,9 @@ public final class Tables {
 
   /**
    * Per document: perplexity = exp(Σ nll_sum / Σ n_predicted); tokens_per_second = n_tokens over
-   * the summed step time of its segments.
+   * the summed step time of its segments. With the memory ablation, perplexity_reset is the same
+   * with the memory emptied at every segment and memory_gain = 1 − perplexity / perplexity_reset
+   * (null without the ablation, or when the reset reading of the document failed).
    */
   public static final StructType DOC_METRICS =
       schema(
@@ -91,7 +93,9 @@ public final class Tables {
           field("n_predicted", LongType, false),
           field("nll_sum", DoubleType, false),
           field("perplexity", DoubleType, false),
-          field("tokens_per_second", DoubleType, false));
+          field("tokens_per_second", DoubleType, false),
+          field("perplexity_reset", DoubleType, true),
+          field("memory_gain", DoubleType, true));
 
   /**
    * Perplexity by where in the document the tokens are: per document, memory mode ("carried", or

@@ -28,6 +28,27 @@ public record ModelWeights(ModelConfig config, Map<String, HostTensor> tensors, 
     return provenance.startsWith("random-init");
   }
 
+  /**
+   * sigmoid(β) of every head, per layer: the share of each head's output read from memory (near 1 a
+   * memory head, near 0 a local one).
+   */
+  public double[][] memoryShares() {
+    double[][] shares = new double[config.nLayers()][];
+    for (int layer = 0; layer < shares.length; layer++) {
+      float[] beta = tensor(WeightNames.gate(layer)).data();
+      shares[layer] = new double[beta.length];
+      for (int h = 0; h < beta.length; h++) {
+        shares[layer][h] = memoryShare(beta[h]);
+      }
+    }
+    return shares;
+  }
+
+  /** sigmoid(β): how much of a head's output its gate β takes from the memory. */
+  public static double memoryShare(double beta) {
+    return 1 / (1 + Math.exp(-beta));
+  }
+
   public HostTensor tensor(String name) {
     HostTensor t = tensors.get(name);
     if (t == null) {

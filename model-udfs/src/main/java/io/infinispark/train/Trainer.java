@@ -287,7 +287,7 @@ public final class Trainer implements AutoCloseable {
       float[] beta = parameters.get(WeightNames.gate(i)).toFloatArray();
       gates[i] = new double[beta.length];
       for (int h = 0; h < beta.length; h++) {
-        gates[i][h] = 1 / (1 + Math.exp(-beta[h]));
+        gates[i][h] = ModelWeights.memoryShare(beta[h]);
       }
     }
     return gates;

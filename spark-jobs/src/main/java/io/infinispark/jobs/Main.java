@@ -178,11 +178,11 @@ public final class Main implements Callable<Integer> {
     for (Row r : result.docMetrics()) {
       String id = r.getAs("doc_id");
       double perplexity = r.getAs("perplexity");
-      Double reset = result.resetPerplexity().get(id);
+      Double reset = r.getAs("perplexity_reset");
       System.out.printf(Locale.ROOT, "%-28s %12s %9d %12.2f %10s%s%n",
           id, Format.count(r.<Long>getAs("n_tokens")), r.<Integer>getAs("n_segments"),
           perplexity, Format.count(Math.round(r.<Double>getAs("tokens_per_second"))),
-          reset == null ? "" : String.format(Locale.ROOT, "%14.2f %11.1f%%", reset, 100 * (1 - perplexity / reset)));
+          reset == null ? "" : String.format(Locale.ROOT, "%14.2f %11.1f%%", reset, 100 * r.<Double>getAs("memory_gain")));
     }
     if (ablation) {
       System.out.println("memory gain: how much lower the perplexity is with the memory carried than reset at every segment");

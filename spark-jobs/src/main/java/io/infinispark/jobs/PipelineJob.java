@@ -14,8 +14,10 @@ import io.infinispark.data.Tables;
 import io.infinispark.model.MemoryMode;
 import io.infinispark.model.ModelWeights;
 import io.infinispark.tokenizer.TextTokenizer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -25,6 +27,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -65,10 +68,9 @@ public final class PipelineJob {
       String dir = config.runDir();
       List<Row> docMetrics = spark.read().parquet(RunTable.DOC_METRICS.in(dir)).orderBy("doc_id").collectAsList();
       long errors = spark.read().parquet(RunTable.ERRORS.in(dir)).count();
-      Map<String, Double> reset = new java.util.TreeMap<>();
-      spark.read().parquet(RunTable.PERPLEXITY.in(dir)).filter(col("memory").equalTo(MemoryMode.RESET.label()))
-          .groupBy("doc_id").agg(exp(sum("nll_sum").divide(sum("n_predicted"))))
-          .collectAsList().forEach(r -> reset.put(r.getString(0), r.getDouble(1)));
+      Map<String, Double> reset = new TreeMap<>();
+      docMetrics.stream().filter(r -> r.getAs("perplexity_reset") != null)
+          .forEach(r -> reset.put(r.getAs("doc_id"), r.getAs("perplexity_reset")));
       return new Result(dir, docMetrics, reset, errors, tokens, System.currentTimeMillis() - started);
     } catch (Exception e) { // Spark's task failures arrive as (checked) SparkException
       manifest.finish("failed", String.valueOf(e.getMessage()));
@@ -148,7 +150,7 @@ public final class PipelineJob {
 
     void metrics() {
       timed("metrics", () -> {
-        Dataset<Row> perDoc = docMetrics(spark, config.runDir());
+        Dataset<Row> perDoc = docMetrics(spark, config.runDir(), config.memoryAblation());
         perDoc.filter(col("complete")).select(columns(Tables.DOC_METRICS)).write().parquet(table(RunTable.DOC_METRICS));
         Column reason =
             functions.concat(
@@ -227,9 +229,10 @@ public final class PipelineJob {
 
   /**
    * Sums each document's segment metrics; {@code complete} is false when a document that did not
-   * fail outright still lacks segments (then it gets an error instead of a perplexity).
+   * fail outright still lacks segments (then it gets an error instead of a perplexity). With the
+   * ablation, the reset reading's perplexity and the memory's gain, for documents it read whole.
    */
-  static Dataset<Row> docMetrics(SparkSession spark, String dir) {
+  static Dataset<Row> docMetrics(SparkSession spark, String dir, boolean ablation) {
     Dataset<Row> expected =
         spark.read().parquet(RunTable.SEGMENTS.in(dir)).filter(col("seg_idx").equalTo(0)).select("doc_id", "n_segments");
     Dataset<Row> failed =
@@ -244,12 +247,23 @@ public final class PipelineJob {
             sum("nll_sum").as("nll_sum"),
             sum("millis").as("millis"))
         .join(expected, "doc_id");
-    return sums.join(failed, sums.col("doc_id").equalTo(failed.col("doc_id")), "left_anti")
+    Dataset<Row> metrics = sums.join(failed, sums.col("doc_id").equalTo(failed.col("doc_id")), "left_anti")
         .withColumn("complete", col("read").equalTo(col("n_segments")))
         .withColumn("perplexity", exp(col("nll_sum").divide(col("n_predicted"))))
         .withColumn(
             "tokens_per_second",
             col("n_tokens").divide(greatest(col("millis"), lit(1)).divide(1000.0)));
+    Dataset<Row> reset = ablation
+        ? spark.read().parquet(RunTable.SEGMENT_METRICS_RESET.in(dir))
+            .groupBy("doc_id")
+            .agg(count(lit(1)).as("read_reset"),
+                exp(sum("nll_sum").divide(sum("n_predicted"))).as("reset_perplexity"))
+        : spark.createDataFrame(List.of(), new StructType()
+            .add("doc_id", "string").add("read_reset", "long").add("reset_perplexity", "double"));
+    Column whole = col("read_reset").equalTo(col("n_segments"));
+    return metrics.join(reset, "doc_id", "left")
+        .withColumn("perplexity_reset", functions.when(whole, col("reset_perplexity")))
+        .withColumn("memory_gain", functions.when(whole, lit(1).minus(col("perplexity").divide(col("reset_perplexity")))));
   }
 
   /** One error row per document from a staged table's error column. */
@@ -261,7 +275,7 @@ public final class PipelineJob {
         .select(col("doc_id"), lit(null).cast("string").as("source"), lit(stage).as("stage"), col("reason"));
   }
 
-  private static Column[] columns(org.apache.spark.sql.types.StructType schema) {
-    return java.util.Arrays.stream(schema.fieldNames()).map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+  private static Column[] columns(StructType schema) {
+    return Arrays.stream(schema.fieldNames()).map(functions::col).toArray(Column[]::new);
   }
 }

@@ -2,6 +2,7 @@ package io.infinispark.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infinispark.model.Checkpoint;
 import io.infinispark.model.ModelConfig;
@@ -38,6 +39,13 @@ final class RunManifest {
     m.put("provenance", model.weights().provenance());
     m.put("random_init", model.weights().isRandomInit());
     m.put("parameters", c.parameterCount());
+    ArrayNode gates = m.putArray("memory_shares"); // sigmoid(β) per layer and head, so the report needs no model
+    for (double[] layer : model.weights().memoryShares()) {
+      ArrayNode heads = gates.addArray();
+      for (double share : layer) {
+        heads.add(share);
+      }
+    }
     m.set("config", JSON.valueToTree(c));
     root.put("input", config.input());
     root.set("options", JSON.valueToTree(config.recur()));

@@ -5,10 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infinispark.data.RunTable;
-import io.infinispark.model.Checkpoint;
 import io.infinispark.model.MemoryMode;
-import io.infinispark.model.ModelWeights;
-import io.infinispark.model.WeightNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,41 +100,27 @@ public final class HtmlReport {
       html.append("<p>No doc_metrics table in this run.</p>");
       return;
     }
-    Map<String, double[]> reset = resetTotals();
+    List<Row> docs = spark.read().parquet(RunTable.DOC_METRICS.in(runDir).toString()).orderBy("doc_id").collectAsList();
+    boolean ablation = docs.stream().anyMatch(r -> r.getAs("perplexity_reset") != null);
     html.append("<table id=\"documents\"><tr><th>document</th><th>tokens</th><th>segments</th><th>perplexity</th>")
-        .append(reset.isEmpty() ? "" : "<th>perplexity, memory reset</th><th>memory gain</th>")
+        .append(ablation ? "<th>perplexity, memory reset</th><th>memory gain</th>" : "")
         .append("<th>tokens/s</th></tr>");
-    for (Row r : spark.read().parquet(RunTable.DOC_METRICS.in(runDir).toString()).orderBy("doc_id").collectAsList()) {
-      double perplexity = r.getAs("perplexity");
+    for (Row r : docs) {
       html.append("<tr><td>").append(Html.escape(r.getAs("doc_id"))).append("</td>")
           .append(cell(String.format(Locale.ROOT, "%,d", r.<Long>getAs("n_tokens"))))
           .append(cell(String.valueOf(r.<Integer>getAs("n_segments"))))
-          .append(cell(String.format(Locale.ROOT, "%.2f", perplexity)));
-      double[] rs = reset.get(r.<String>getAs("doc_id"));
-      if (!reset.isEmpty()) {
-        double resetPerplexity = rs == null ? Double.NaN : Math.exp(rs[0] / rs[1]);
-        html.append(cell(String.format(Locale.ROOT, "%.2f", resetPerplexity)))
-            .append(cell(String.format(Locale.ROOT, "%.1f%%", 100 * (1 - perplexity / resetPerplexity))));
+          .append(cell(String.format(Locale.ROOT, "%.2f", r.<Double>getAs("perplexity"))));
+      if (ablation) {
+        Double reset = r.getAs("perplexity_reset");
+        Double gain = r.getAs("memory_gain");
+        html.append(cell(reset == null ? "—" : String.format(Locale.ROOT, "%.2f", reset)))
+            .append(cell(gain == null ? "—" : String.format(Locale.ROOT, "%.1f%%", 100 * gain)));
       }
       html.append(cell(String.format(Locale.ROOT, "%,.0f", r.<Double>getAs("tokens_per_second")))).append("</tr>");
     }
     html.append("</table>");
   }
 
-  /** doc → {nll_sum, n_predicted} with the memory reset, when the run has the ablation. */
-  private Map<String, double[]> resetTotals() {
-    Map<String, double[]> totals = new LinkedHashMap<>();
-    if (has(RunTable.PERPLEXITY)) {
-      for (Row r : read(RunTable.PERPLEXITY)) {
-        if (r.<String>getAs("memory").equals(MemoryMode.RESET.label())) {
-          double[] t = totals.computeIfAbsent(r.getAs("doc_id"), k -> new double[2]);
-          t[0] += r.<Double>getAs("nll_sum");
-          t[1] += r.<Long>getAs("n_predicted");
-        }
-      }
-    }
-    return totals;
-  }
 
   private void perplexity() {
     html.append("<h2>Perplexity by position in the book</h2>");
@@ -185,30 +168,28 @@ public final class HtmlReport {
 
   private void gates(JsonNode m) {
     html.append("<h2>Memory gates sigmoid(β)</h2>");
-    try {
-      ModelWeights weights = Checkpoint.load(Path.of(m.path("model").path("dir").asText()));
-      int layers = weights.config().nLayers();
-      int heads = weights.config().nHeads();
-      List<Svg.Cell> cells = new ArrayList<>();
-      List<String> rows = new ArrayList<>();
-      List<String> columns = new ArrayList<>();
-      for (int h = 0; h < heads; h++) {
-        columns.add("head " + h);
-      }
-      for (int layer = 0; layer < layers; layer++) {
-        rows.add("layer " + layer);
-        float[] beta = weights.tensor(WeightNames.gate(layer)).data();
-        for (int h = 0; h < heads; h++) {
-          double share = 1 / (1 + Math.exp(-beta[h]));
-          cells.add(new Svg.Cell(layer, h, share, String.format(Locale.ROOT, "%.2f", share)));
-        }
-      }
-      html.append(Svg.heatMap("gates-chart", rows, columns, cells))
-          .append("<p>Share of each head's output read from memory: near 1, a memory head; near 0, a local head.</p>");
-    } catch (IOException | RuntimeException e) {
-      html.append("<p>The model could not be loaded to show its gates: ").append(Html.escape(e.getMessage())).append("</p>");
+    JsonNode layers = m.path("model").path("memory_shares");
+    if (!layers.isArray() || layers.isEmpty()) {
+      html.append("<p>This run's manifest does not record the model's gates.</p>");
+      return;
     }
+    List<Svg.Cell> cells = new ArrayList<>();
+    List<String> rows = new ArrayList<>();
+    List<String> columns = new ArrayList<>();
+    for (int h = 0; h < layers.get(0).size(); h++) {
+      columns.add("head " + h);
+    }
+    for (int layer = 0; layer < layers.size(); layer++) {
+      rows.add("layer " + layer);
+      for (int h = 0; h < layers.get(layer).size(); h++) {
+        double share = layers.get(layer).get(h).asDouble();
+        cells.add(new Svg.Cell(layer, h, share, String.format(Locale.ROOT, "%.2f", share)));
+      }
+    }
+    html.append(Svg.heatMap("gates-chart", rows, columns, cells))
+        .append("<p>Share of each head's output read from memory: near 1, a memory head; near 0, a local head.</p>");
   }
+
 
   private void summaries() {
     html.append("<h2>Summaries</h2>");

@@ -162,6 +162,8 @@ class PipelineJobTest {
       assertEquals(carried.getLong(0), reset.getLong(0), id);
       double resetPerplexity = Math.exp(reset.getDouble(1) / reset.getLong(0));
       assertEquals(resetPerplexity, result.resetPerplexity().get(id), 1e-9 * resetPerplexity);
+      assertEquals(resetPerplexity, doc.<Double>getAs("perplexity_reset"), 1e-9 * resetPerplexity, id);
+      assertEquals(1 - doc.<Double>getAs("perplexity") / resetPerplexity, doc.<Double>getAs("memory_gain"), 1e-9, id);
       if ((int) doc.getAs("n_segments") > 1) {
         assertNotEquals(carried.getDouble(1), reset.getDouble(1), "memory made no difference to " + id);
       } else {
