@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
@@ -47,10 +46,16 @@ import org.apache.spark.sql.types.StructType;
 public final class DocumentIngest {
   static final StructType STAGED =
       Tables.withError(Tables.DOCUMENTS)
-          .add("references", DataTypes.createArrayType(
-              new StructType().add("name", DataTypes.StringType).add("summary", DataTypes.StringType)));
+          .add(
+              "references",
+              DataTypes.createArrayType(
+                  new StructType()
+                      .add("name", DataTypes.StringType)
+                      .add("summary", DataTypes.StringType)));
 
-  /** Valid documents, why the rest were left out, and reference summaries when the input has them. */
+  /**
+   * Valid documents, why the rest were left out, and reference summaries when the input has them.
+   */
   public record Result(Dataset<Row> documents, Dataset<Row> errors, Dataset<Row> references) {}
 
   private DocumentIngest() {}
@@ -59,24 +64,39 @@ public final class DocumentIngest {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     InputFiles files = InputFiles.scan(input, hadoop);
     if (files.isEmpty() && files.empty().isEmpty()) {
-      throw new IllegalArgumentException("no documents under " + input
-          + ": expected .txt, .jsonl, .json or .parquet files"
-          + (files.unsupported().isEmpty() ? "" : "; found only " + files.unsupported().stream().limit(3).toList()));
+      throw new IllegalArgumentException(
+          "no documents under "
+              + input
+              + ": expected .txt, .jsonl, .json or .parquet files"
+              + (files.unsupported().isEmpty()
+                  ? ""
+                  : "; found only " + files.unsupported().stream().limit(3).toList()));
     }
     java.util.Optional<String> pg19 = Pg19Metadata.find(input, hadoop);
     List<Row> fileErrors = new ArrayList<>();
     files.unsupported().stream()
         .filter(f -> pg19.isEmpty() || !f.endsWith("/" + Pg19Metadata.FILE))
-        .forEach(f -> fileErrors.add(
-        RowFactory.create(null, f, "ingest", "unsupported file type (expected .txt, .jsonl, .json or .parquet)")));
-    files.empty().forEach(f -> fileErrors.add(
-        RowFactory.create(TextDocuments.docId(f), f, "ingest", "empty file")));
+        .forEach(
+            f ->
+                fileErrors.add(
+                    RowFactory.create(
+                        null,
+                        f,
+                        "ingest",
+                        "unsupported file type (expected .txt, .jsonl, .json or .parquet)")));
+    files
+        .empty()
+        .forEach(
+            f ->
+                fileErrors.add(
+                    RowFactory.create(TextDocuments.docId(f), f, "ingest", "empty file")));
     List<String> parquet = usableParquet(files.parquet(), hadoop, fileErrors);
 
     List<Dataset<Row>> staged = new ArrayList<>();
     if (!files.text().isEmpty()) {
       Dataset<Row> text = textFiles(spark, files.text());
-      staged.add(pg19.isPresent() ? withPg19Titles(text, Pg19Metadata.titles(spark, pg19.get())) : text);
+      staged.add(
+          pg19.isPresent() ? withPg19Titles(text, Pg19Metadata.titles(spark, pg19.get())) : text);
     }
     if (!files.jsonl().isEmpty()) {
       staged.add(jsonLines(spark, files.jsonl()));
@@ -85,7 +105,9 @@ public final class DocumentIngest {
       staged.add(parquetFiles(spark, parquet));
     }
     Dataset<Row> all =
-        staged.stream().reduce(Dataset::unionByName).orElse(spark.createDataFrame(List.of(), STAGED));
+        staged.stream()
+            .reduce(Dataset::unionByName)
+            .orElse(spark.createDataFrame(List.of(), STAGED));
 
     WindowSpec byId = Window.partitionBy("doc_id").orderBy("source");
     Dataset<Row> ranked =
@@ -96,7 +118,11 @@ public final class DocumentIngest {
     Dataset<Row> documents = kept.select(columns(Tables.DOCUMENTS));
     Dataset<Row> references =
         kept.select(col("doc_id"), org.apache.spark.sql.functions.posexplode(col("references")))
-            .select(col("doc_id"), col("pos").as("ref_idx"), col("col.name").as("name"), col("col.summary").as("summary"));
+            .select(
+                col("doc_id"),
+                col("pos").as("ref_idx"),
+                col("col.name").as("name"),
+                col("col.summary").as("summary"));
     Dataset<Row> duplicates =
         ranked
             .filter(col("copy").gt(1))
@@ -104,10 +130,12 @@ public final class DocumentIngest {
                 col("doc_id"),
                 col("source"),
                 lit("ingest").as("stage"),
-                concat(lit("duplicate doc_id; kept the copy from "), col("kept_source")).as("reason"));
+                concat(lit("duplicate doc_id; kept the copy from "), col("kept_source"))
+                    .as("reason"));
     Dataset<Row> errors =
         all.filter(col("error").isNotNull())
-            .select(col("doc_id"), col("source"), lit("ingest").as("stage"), col("error").as("reason"))
+            .select(
+                col("doc_id"), col("source"), lit("ingest").as("stage"), col("error").as("reason"))
             .unionByName(duplicates)
             .unionByName(spark.createDataFrame(fileErrors, Tables.ERRORS));
     return new Result(
@@ -129,12 +157,20 @@ public final class DocumentIngest {
 
   /** PG19 books take their title from metadata.csv rather than their first line. */
   private static Dataset<Row> withPg19Titles(Dataset<Row> text, Dataset<Row> titles) {
-    Dataset<Row> joined = text.join(titles, text.col("doc_id").equalTo(titles.col("doc_id")), "left");
+    Dataset<Row> joined =
+        text.join(titles, text.col("doc_id").equalTo(titles.col("doc_id")), "left");
     return joined.select(
         java.util.Arrays.stream(STAGED.fieldNames())
-            .map(name -> name.equals("title")
-                ? org.apache.spark.sql.functions.coalesce(titles.col("pg19_title"), text.col("title")).as("title")
-                : text.col(name))
+            .map(
+                name ->
+                    name.equals("title")
+                        ? org.apache
+                            .spark
+                            .sql
+                            .functions
+                            .coalesce(titles.col("pg19_title"), text.col("title"))
+                            .as("title")
+                        : text.col(name))
             .toArray(Column[]::new));
   }
 
@@ -144,15 +180,19 @@ public final class DocumentIngest {
         .text(paths.toArray(String[]::new))
         .select(col("value"), col("_metadata.file_path").as("path"))
         .flatMap(
-            (org.apache.spark.api.java.function.FlatMapFunction<Row, Row>) r -> {
-              Row parsed = JsonLines.parse(r.getString(0), r.getString(1));
-              return parsed == null ? java.util.Collections.emptyIterator() : List.of(parsed).iterator();
-            },
+            (org.apache.spark.api.java.function.FlatMapFunction<Row, Row>)
+                r -> {
+                  Row parsed = JsonLines.parse(r.getString(0), r.getString(1));
+                  return parsed == null
+                      ? java.util.Collections.emptyIterator()
+                      : List.of(parsed).iterator();
+                },
             Encoders.row(STAGED));
   }
 
   private static Dataset<Row> parquetFiles(SparkSession spark, List<String> paths) {
-    Dataset<Row> rows = spark.read().option("mergeSchema", "true").parquet(paths.toArray(String[]::new));
+    Dataset<Row> rows =
+        spark.read().option("mergeSchema", "true").parquet(paths.toArray(String[]::new));
     if (!List.of(rows.columns()).contains("title")) {
       rows = rows.withColumn("title", lit(null).cast(DataTypes.StringType));
     }
@@ -171,31 +211,43 @@ public final class DocumentIngest {
         col("doc_id"),
         col("title").cast(DataTypes.StringType).as("title"),
         col("_metadata.file_path").as("source"),
-        when(hasError, lit(0L)).otherwise(length(col("text")).cast(DataTypes.LongType)).as("n_chars"),
+        when(hasError, lit(0L))
+            .otherwise(length(col("text")).cast(DataTypes.LongType))
+            .as("n_chars"),
         when(hasError, lit(null)).otherwise(col("text")).as("text"),
         error.as("error"),
         lit(null).cast(STAGED.apply("references").dataType()).as("references"));
   }
 
   /** Parquet files whose footer reads and that have the columns we need; the rest to errors. */
-  private static List<String> usableParquet(List<String> paths, Configuration hadoop, List<Row> errors) {
+  private static List<String> usableParquet(
+      List<String> paths, Configuration hadoop, List<Row> errors) {
     List<String> usable = new ArrayList<>();
     for (String path : paths) {
-      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), hadoop))) {
+      try (ParquetFileReader reader =
+          ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), hadoop))) {
         MessageType schema = reader.getFooter().getFileMetaData().getSchema();
         if (!schema.containsField("doc_id") || !schema.containsField("text")) {
-          errors.add(RowFactory.create(null, path, "ingest", "Parquet file lacks a doc_id or text column: " + schema.getFields()));
+          errors.add(
+              RowFactory.create(
+                  null,
+                  path,
+                  "ingest",
+                  "Parquet file lacks a doc_id or text column: " + schema.getFields()));
         } else {
           usable.add(path);
         }
       } catch (IOException | RuntimeException e) {
-        errors.add(RowFactory.create(null, path, "ingest", "corrupt Parquet file: " + e.getMessage()));
+        errors.add(
+            RowFactory.create(null, path, "ingest", "corrupt Parquet file: " + e.getMessage()));
       }
     }
     return usable;
   }
 
   private static Column[] columns(StructType schema) {
-    return java.util.Arrays.stream(schema.fieldNames()).map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+    return java.util.Arrays.stream(schema.fieldNames())
+        .map(org.apache.spark.sql.functions::col)
+        .toArray(Column[]::new);
   }
 }

@@ -61,7 +61,8 @@ public record InputFiles(
         }
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read input path " + input + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read input path " + input + ": " + e.getMessage(), e);
     }
     text.sort(null);
     jsonl.sort(null);

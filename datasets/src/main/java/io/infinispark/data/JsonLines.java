@@ -11,9 +11,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * One JSONL line → a staged documents row plus its reference summaries. Understands plain
- * {@code {"id","title","text"}} lines and BookSum-style ones: the id may be {@code id, doc_id,
- * book_id, bid} or {@code chapter_id}; the text {@code text, chapter, document} or {@code content};
+ * One JSONL line → a staged documents row plus its reference summaries. Understands plain {@code
+ * {"id","title","text"}} lines and BookSum-style ones: the id may be {@code id, doc_id, book_id,
+ * bid} or {@code chapter_id}; the text {@code text, chapter, document} or {@code content};
  * references come from {@code summary} (a string or a list), {@code summaries} (a list of strings,
  * or of objects with {@code text} or {@code summary_text}), {@code summary_text}, and any other
  * field named {@code summary_*}.
@@ -35,10 +35,14 @@ final class JsonLines {
     try {
       node = JSON.readTree(line);
     } catch (IOException e) {
-      return failed(null, path, "malformed JSON line: " + line.substring(0, Math.min(80, line.length())));
+      return failed(
+          null, path, "malformed JSON line: " + line.substring(0, Math.min(80, line.length())));
     }
     if (!node.isObject()) {
-      return failed(null, path, "JSON line is not an object: " + line.substring(0, Math.min(80, line.length())));
+      return failed(
+          null,
+          path,
+          "JSON line is not an object: " + line.substring(0, Math.min(80, line.length())));
     }
     String id = first(node, ID);
     String text = first(node, TEXT);
@@ -51,8 +55,14 @@ final class JsonLines {
     if (text.isBlank()) {
       return failed(id, path, "empty document (only whitespace)");
     }
-    return RowFactory.create(id, first(node, TITLE), path, (long) text.codePointCount(0, text.length()), text,
-        null, references(node).toArray(Row[]::new));
+    return RowFactory.create(
+        id,
+        first(node, TITLE),
+        path,
+        (long) text.codePointCount(0, text.length()),
+        text,
+        null,
+        references(node).toArray(Row[]::new));
   }
 
   private static List<Row> references(JsonNode node) {
@@ -70,7 +80,10 @@ final class JsonLines {
       } else if (value.isArray()) {
         int i = 0;
         for (JsonNode item : value) {
-          String summary = item.isTextual() ? item.asText() : first(item, List.of("text", "summary_text", "summary"));
+          String summary =
+              item.isTextual()
+                  ? item.asText()
+                  : first(item, List.of("text", "summary_text", "summary"));
           if (summary != null) {
             refs.add(RowFactory.create(name + "[" + i++ + "]", summary));
           }

@@ -46,7 +46,8 @@ final class Pg19Metadata {
 
   /** (doc_id, pg19_title) for every book listed. */
   static Dataset<Row> titles(SparkSession spark, String metadata) {
-    return spark.read()
+    return spark
+        .read()
         .option("header", "false")
         .option("quote", "\"")
         .option("escape", "\"")

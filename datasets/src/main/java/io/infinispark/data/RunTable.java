@@ -13,14 +13,21 @@ public enum RunTable {
   DOCUMENTS("documents", Tables.DOCUMENTS, "one row per valid input document"),
   REFERENCES("references", Tables.REFERENCES, "reference summaries that came with the input"),
   SEGMENTS("segments", Tables.SEGMENTS, "documents cut into segments of model tokens"),
-  SEGMENT_METRICS("segment_metrics", Tables.SEGMENT_METRICS, "what reading each segment gave, memory carried"),
+  SEGMENT_METRICS(
+      "segment_metrics", Tables.SEGMENT_METRICS, "what reading each segment gave, memory carried"),
   SEGMENT_METRICS_RESET(
-      "segment_metrics_reset", Tables.SEGMENT_METRICS, "the same, memory emptied at every segment (the ablation)"),
+      "segment_metrics_reset",
+      Tables.SEGMENT_METRICS,
+      "the same, memory emptied at every segment (the ablation)"),
   DOC_METRICS("doc_metrics", Tables.DOC_METRICS, "per document: tokens, perplexity, speed"),
-  PERPLEXITY("perplexity", Tables.PERPLEXITY, "perplexity by position in the document, per memory mode"),
+  PERPLEXITY(
+      "perplexity", Tables.PERPLEXITY, "perplexity by position in the document, per memory mode"),
   SUMMARIES("summaries", Tables.SUMMARIES, "one summary per document and method"),
   ROUGE("rouge", Tables.ROUGE, "ROUGE of each summary against the document's references"),
-  PASSKEY("passkey", Tables.PASSKEY, "one row per passkey example: the generated answer and whether it is right"),
+  PASSKEY(
+      "passkey",
+      Tables.PASSKEY,
+      "one row per passkey example: the generated answer and whether it is right"),
   PASSKEY_GRID("passkey_grid", Tables.PASSKEY_GRID, "passkey accuracy per length and depth"),
   ERRORS("errors", Tables.ERRORS, "every document or file left out, the stage and why");
 

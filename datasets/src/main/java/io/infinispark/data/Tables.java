@@ -41,8 +41,8 @@ public final class Tables {
           field("reason", StringType, false));
 
   /**
-   * Reference summaries that came with the input (BookSum-style JSONL): one row per summary.
-   * name: the field it came from, e.g. {@code summary} or {@code summaries[1]}.
+   * Reference summaries that came with the input (BookSum-style JSONL): one row per summary. name:
+   * the field it came from, e.g. {@code summary} or {@code summaries[1]}.
    */
   public static final StructType REFERENCES =
       schema(
@@ -52,9 +52,8 @@ public final class Tables {
           field("summary", StringType, false));
 
   /**
-   * A document cut into fixed-length pieces of model tokens. token_start: offset of the first
-   * token in the document. Only a document's last segment may be shorter than the model's segment
-   * length.
+   * A document cut into fixed-length pieces of model tokens. token_start: offset of the first token
+   * in the document. Only a document's last segment may be shorter than the model's segment length.
    */
   public static final StructType SEGMENTS =
       schema(
@@ -99,9 +98,9 @@ public final class Tables {
 
   /**
    * Perplexity by where in the document the tokens are: per document, memory mode ("carried", or
-   * "reset" for the ablation that empties the memory at every segment) and bucket of
-   * bucket_tokens consecutive tokens (whole segments; the first bucket starts at token 0). Sums,
-   * so any coarser view re-aggregates exactly: perplexity = exp(Σ nll_sum / Σ n_predicted).
+   * "reset" for the ablation that empties the memory at every segment) and bucket of bucket_tokens
+   * consecutive tokens (whole segments; the first bucket starts at token 0). Sums, so any coarser
+   * view re-aggregates exactly: perplexity = exp(Σ nll_sum / Σ n_predicted).
    */
   public static final StructType PERPLEXITY =
       schema(
@@ -129,8 +128,8 @@ public final class Tables {
           field("sentence_ends", createArrayType(IntegerType), false));
 
   /**
-   * ROUGE of each summary against the document's reference summaries (when the input has them):
-   * F1, precision and recall of ROUGE-1, ROUGE-2, ROUGE-L with Porter stemming; with several
+   * ROUGE of each summary against the document's reference summaries (when the input has them): F1,
+   * precision and recall of ROUGE-1, ROUGE-2, ROUGE-L with Porter stemming; with several
    * references, each metric's best.
    */
   public static final StructType ROUGE =
@@ -179,7 +178,8 @@ public final class Tables {
     return relaxed.add("error", StringType, true);
   }
 
-  private static StructField field(String name, org.apache.spark.sql.types.DataType type, boolean nullable) {
+  private static StructField field(
+      String name, org.apache.spark.sql.types.DataType type, boolean nullable) {
     return createStructField(name, type, nullable);
   }
 

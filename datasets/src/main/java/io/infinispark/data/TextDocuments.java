@@ -26,7 +26,8 @@ final class TextDocuments {
     try {
       text = decodeStrictly(content);
     } catch (MalformedInputException e) {
-      return failed(docId, path, "not valid UTF-8 (bad byte sequence near byte " + e.getInputLength() + ")");
+      return failed(
+          docId, path, "not valid UTF-8 (bad byte sequence near byte " + e.getInputLength() + ")");
     } catch (CharacterCodingException e) {
       return failed(docId, path, "not valid UTF-8: " + e.getMessage());
     }

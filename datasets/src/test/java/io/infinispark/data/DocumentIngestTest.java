@@ -39,7 +39,8 @@ class DocumentIngestTest {
     Path in = Files.createDirectories(dir.resolve("in"));
     Files.writeString(in.resolve("moby.txt"), "\n  Moby Dick\nCall me Ishmael.\n");
     Files.writeString(in.resolve("empty.txt"), "");
-    Files.write(in.resolve("latin1.txt"), "caf\u00e9 au lait".getBytes(StandardCharsets.ISO_8859_1));
+    Files.write(
+        in.resolve("latin1.txt"), "caf\u00e9 au lait".getBytes(StandardCharsets.ISO_8859_1));
     Files.writeString(in.resolve("blank.txt"), " \n\t\n");
     Files.writeString(
         in.resolve("books.jsonl"),
@@ -53,12 +54,16 @@ class DocumentIngestTest {
     StructType parquetSchema =
         new StructType().add("doc_id", DataTypes.StringType).add("text", DataTypes.StringType);
     spark
-        .createDataFrame(List.of(RowFactory.create("walden", "I went to the woods.")), parquetSchema)
+        .createDataFrame(
+            List.of(RowFactory.create("walden", "I went to the woods.")), parquetSchema)
         .coalesce(1)
         .write()
         .parquet(dir.resolve("pq").toString());
     Path part =
-        Files.list(dir.resolve("pq")).filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+        Files.list(dir.resolve("pq"))
+            .filter(p -> p.toString().endsWith(".parquet"))
+            .findFirst()
+            .orElseThrow();
     Files.copy(part, in.resolve("walden.parquet"));
     Files.write(in.resolve("corrupt.parquet"), "PAR1 this is not really parquet".getBytes());
     Files.writeString(in.resolve("notes.md"), "# not an input");
@@ -66,7 +71,8 @@ class DocumentIngestTest {
     DocumentIngest.Result result = DocumentIngest.read(spark, in.toString());
 
     Map<String, Row> docs =
-        result.documents().collectAsList().stream().collect(Collectors.toMap(r -> r.getString(0), r -> r));
+        result.documents().collectAsList().stream()
+            .collect(Collectors.toMap(r -> r.getString(0), r -> r));
     assertEquals(List.of("42", "emma", "moby", "walden"), docs.keySet().stream().sorted().toList());
     // moby is in books.jsonl and moby.txt: the first source in path order is kept
     assertTrue(docs.get("moby").<String>getAs("source").endsWith("/books.jsonl"));
@@ -89,27 +95,35 @@ class DocumentIngestTest {
     assertContains(errors, "books.jsonl|null|malformed JSON line: {\"id\": \"broken\"");
     assertContains(errors, "books.jsonl|null|missing id");
     assertContains(errors, "moby.txt|moby|duplicate doc_id; kept the copy from file:");
-    assertTrue(errors.stream().anyMatch(e -> e.startsWith("moby.txt") && e.endsWith("/books.jsonl")));
+    assertTrue(
+        errors.stream().anyMatch(e -> e.startsWith("moby.txt") && e.endsWith("/books.jsonl")));
     assertContains(errors, "corrupt.parquet|null|corrupt Parquet file");
     assertContains(errors, "notes.md|null|unsupported file type");
   }
 
   @Test
-  void pg19LayoutTakesTitlesFromMetadataAndAcceptsASplitDirectory(@TempDir Path dir) throws IOException {
+  void pg19LayoutTakesTitlesFromMetadataAndAcceptsASplitDirectory(@TempDir Path dir)
+      throws IOException {
     Path pg19 = Files.createDirectories(dir.resolve("pg19"));
-    for (String[] book : new String[][] {{"train", "101"}, {"validation", "202"}, {"test", "303"}}) {
+    for (String[] book :
+        new String[][] {{"train", "101"}, {"validation", "202"}, {"test", "303"}}) {
       Files.createDirectories(pg19.resolve(book[0]));
-      Files.writeString(pg19.resolve(book[0]).resolve(book[1] + ".txt"), "CHAPTER I\nIt was a dark night, book " + book[1]);
+      Files.writeString(
+          pg19.resolve(book[0]).resolve(book[1] + ".txt"),
+          "CHAPTER I\nIt was a dark night, book " + book[1]);
     }
-    Files.writeString(pg19.resolve("metadata.csv"),
+    Files.writeString(
+        pg19.resolve("metadata.csv"),
         "101,\"War and Peace, Volume 1\",1869,http://www.gutenberg.org/ebooks/101\n"
             + "202,Emma,1815,http://www.gutenberg.org/ebooks/202\n");
 
     DocumentIngest.Result all = DocumentIngest.read(spark, pg19.toString());
     assertEquals(0, all.errors().count());
-    Map<String, String> titles = all.documents().collectAsList().stream()
-        .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(1)));
-    assertEquals(Map.of("101", "War and Peace, Volume 1", "202", "Emma", "303", "CHAPTER I"), titles);
+    Map<String, String> titles =
+        all.documents().collectAsList().stream()
+            .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(1)));
+    assertEquals(
+        Map.of("101", "War and Peace, Volume 1", "202", "Emma", "303", "CHAPTER I"), titles);
 
     DocumentIngest.Result test = DocumentIngest.read(spark, pg19.resolve("validation").toString());
     assertEquals("Emma", test.documents().first().getString(1));
@@ -117,25 +131,39 @@ class DocumentIngestTest {
   }
 
   @Test
-  void bookSumStyleJsonlGivesDocumentsAndTheirReferenceSummaries(@TempDir Path dir) throws IOException {
+  void bookSumStyleJsonlGivesDocumentsAndTheirReferenceSummaries(@TempDir Path dir)
+      throws IOException {
     Path file = dir.resolve("booksum.jsonl");
-    Files.writeString(file, String.join("\n",
-        "{\"bid\": 7, \"book_title\": \"Emma\", \"chapter\": \"Emma Woodhouse, handsome, clever.\","
-            + " \"summary_text\": \"Emma is introduced.\", \"summaries\": [\"A\", {\"text\": \"B\"}]}",
-        "{\"chapter_id\": \"emma.ch2\", \"text\": \"Mr. Weston was a native of Highbury.\","
-            + " \"summary\": \"Weston's past.\", \"summary_gpt\": \"Mr Weston's history.\"}",
-        "",
-        "{\"chapter_id\": \"emma.ch3\", \"summary\": \"no text here\"}"));
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "{\"bid\": 7, \"book_title\": \"Emma\", \"chapter\": \"Emma Woodhouse, handsome, clever.\","
+                + " \"summary_text\": \"Emma is introduced.\", \"summaries\": [\"A\", {\"text\": \"B\"}]}",
+            "{\"chapter_id\": \"emma.ch2\", \"text\": \"Mr. Weston was a native of Highbury.\","
+                + " \"summary\": \"Weston's past.\", \"summary_gpt\": \"Mr Weston's history.\"}",
+            "",
+            "{\"chapter_id\": \"emma.ch3\", \"summary\": \"no text here\"}"));
     DocumentIngest.Result result = DocumentIngest.read(spark, file.toString());
-    Map<String, Row> docs = result.documents().collectAsList().stream()
-        .collect(Collectors.toMap(r -> r.getString(0), r -> r));
+    Map<String, Row> docs =
+        result.documents().collectAsList().stream()
+            .collect(Collectors.toMap(r -> r.getString(0), r -> r));
     assertEquals(List.of("7", "emma.ch2"), docs.keySet().stream().sorted().toList());
     assertEquals("Emma", docs.get("7").getString(1));
     assertEquals(Tables.REFERENCES, result.references().schema());
-    List<String> refs = result.references().collectAsList().stream()
-        .map(r -> r.getString(0) + "|" + r.getString(2) + "|" + r.getString(3)).sorted().toList();
-    assertEquals(List.of("7|summaries[0]|A", "7|summaries[1]|B", "7|summary_text|Emma is introduced.",
-        "emma.ch2|summary_gpt|Mr Weston's history.", "emma.ch2|summary|Weston's past."), refs);
+    List<String> refs =
+        result.references().collectAsList().stream()
+            .map(r -> r.getString(0) + "|" + r.getString(2) + "|" + r.getString(3))
+            .sorted()
+            .toList();
+    assertEquals(
+        List.of(
+            "7|summaries[0]|A",
+            "7|summaries[1]|B",
+            "7|summary_text|Emma is introduced.",
+            "emma.ch2|summary_gpt|Mr Weston's history.",
+            "emma.ch2|summary|Weston's past."),
+        refs);
     List<Row> errors = result.errors().collectAsList();
     assertEquals(1, errors.size());
     assertEquals("emma.ch3", errors.get(0).getString(0));
@@ -147,7 +175,10 @@ class DocumentIngestTest {
     DocumentIngest.Result result = DocumentIngest.read(spark, "sample");
     assertEquals(0, result.errors().count(), "the default run should report no errors");
     List<String> ids =
-        result.documents().select("doc_id").collectAsList().stream().map(r -> r.getString(0)).sorted().toList();
+        result.documents().select("doc_id").collectAsList().stream()
+            .map(r -> r.getString(0))
+            .sorted()
+            .toList();
     assertEquals(List.of("devils-dictionary", "jargon-file", "king-james-bible"), ids);
   }
 
@@ -160,10 +191,12 @@ class DocumentIngestTest {
   }
 
   @Test
-  void anInputWithNoDocumentFilesFailsAtOnceSayingWhatItFound(@TempDir Path dir) throws IOException {
+  void anInputWithNoDocumentFilesFailsAtOnceSayingWhatItFound(@TempDir Path dir)
+      throws IOException {
     Files.writeString(dir.resolve("notes.md"), "# not a corpus");
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> DocumentIngest.read(spark, dir.toString()));
+        assertThrows(
+            IllegalArgumentException.class, () -> DocumentIngest.read(spark, dir.toString()));
     assertTrue(e.getMessage().startsWith("no documents under " + dir), e.getMessage());
     assertTrue(e.getMessage().contains("notes.md"), e.getMessage());
   }

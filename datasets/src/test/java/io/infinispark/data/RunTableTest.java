@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /** README's table list and the registry say the same: every table, and every column of each. */
 class RunTableTest {
-  private static final Pattern ROW = Pattern.compile("^\\| `([a-z_]+)` \\| (.*) \\|$", Pattern.MULTILINE);
+  private static final Pattern ROW =
+      Pattern.compile("^\\| `([a-z_]+)` \\| (.*) \\|$", Pattern.MULTILINE);
 
   @Test
   void readmeListsEveryRunTableWithItsColumns() throws Exception {
@@ -28,17 +29,23 @@ class RunTableTest {
     for (Matcher m = ROW.matcher(section); m.find(); ) {
       rows.put(m.group(1), m.group(2));
     }
-    Set<String> registered = Arrays.stream(RunTable.values()).map(RunTable::directory).collect(Collectors.toSet());
+    Set<String> registered =
+        Arrays.stream(RunTable.values()).map(RunTable::directory).collect(Collectors.toSet());
     assertEquals(registered, rows.keySet(), "tables in README vs RunTable");
     for (RunTable table : RunTable.values()) {
       String row = rows.get(table.directory());
       if (row.startsWith("the same columns as `")) {
-        String same = row.substring("the same columns as `".length(), row.indexOf('`', "the same columns as `".length()));
-        assertEquals(table.schema(), RunTable.valueOf(same.toUpperCase()).schema(), table.directory());
+        String same =
+            row.substring(
+                "the same columns as `".length(),
+                row.indexOf('`', "the same columns as `".length()));
+        assertEquals(
+            table.schema(), RunTable.valueOf(same.toUpperCase()).schema(), table.directory());
         continue;
       }
       for (String column : table.schema().fieldNames()) {
-        assertTrue(Pattern.compile("(^|, )" + column + "\\b").matcher(row).find(),
+        assertTrue(
+            Pattern.compile("(^|, )" + column + "\\b").matcher(row).find(),
             "README's row for " + table.directory() + " lacks the column " + column);
       }
     }
@@ -46,7 +53,8 @@ class RunTableTest {
 
   @Test
   void everyTableHasItsOwnDirectory() {
-    assertEquals(RunTable.values().length,
+    assertEquals(
+        RunTable.values().length,
         Arrays.stream(RunTable.values()).map(RunTable::directory).distinct().count());
     assertEquals("/r/segment_metrics_reset", RunTable.segmentMetrics(MemoryMode.RESET).in("/r"));
   }

@@ -14,9 +14,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A model directory in HuggingFace style: {@code config.json}, {@code model.safetensors},
- * {@code tokenizer.json}. A directory without weights holds a config whose {@code init_seed} names
- * a seeded random initialisation; the loaded weights then say so in their provenance.
+ * A model directory in HuggingFace style: {@code config.json}, {@code model.safetensors}, {@code
+ * tokenizer.json}. A directory without weights holds a config whose {@code init_seed} names a
+ * seeded random initialisation; the loaded weights then say so in their provenance.
  */
 public final class Checkpoint {
   public static final String MODEL_TYPE = "infini-transformer";
@@ -27,11 +27,14 @@ public final class Checkpoint {
 
   private Checkpoint() {}
 
-  /** Our own model directories, and HuggingFace Llama-architecture ones ({@link LlamaCheckpoint}). */
+  /**
+   * Our own model directories, and HuggingFace Llama-architecture ones ({@link LlamaCheckpoint}).
+   */
   public static ModelWeights load(Path dir) throws IOException {
     Path configFile = dir.resolve(CONFIG);
     if (Files.isRegularFile(configFile)
-        && LlamaCheckpoint.MODEL_TYPE.equals(JSON.readTree(configFile.toFile()).path("model_type").asText())) {
+        && LlamaCheckpoint.MODEL_TYPE.equals(
+            JSON.readTree(configFile.toFile()).path("model_type").asText())) {
       return LlamaCheckpoint.load(dir);
     }
     ModelConfig config = readConfig(dir);
@@ -64,7 +67,13 @@ public final class Checkpoint {
     String type = c.path("model_type").asText();
     if (!MODEL_TYPE.equals(type)) {
       throw new IOException(
-          file + ": model_type is '" + type + "', expected " + MODEL_TYPE + " or " + LlamaCheckpoint.MODEL_TYPE);
+          file
+              + ": model_type is '"
+              + type
+              + "', expected "
+              + MODEL_TYPE
+              + " or "
+              + LlamaCheckpoint.MODEL_TYPE);
     }
     try {
       return new ModelConfig(
@@ -106,7 +115,9 @@ public final class Checkpoint {
       o.put("init_seed", initSeed);
     }
     Files.writeString(
-        file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n", StandardCharsets.UTF_8);
+        file,
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n",
+        StandardCharsets.UTF_8);
   }
 
   /** SHA-256 of the config's canonical JSON: which architecture produced a result. */

@@ -13,10 +13,10 @@ import java.util.SplittableRandom;
  * abstractive summaries both need, batched as the recur stage is.
  *
  * <p>Each new token comes from the model's next-token distribution given the memory of every full
- * segment before it and local attention over the open one. The open segment is re-read with each new
- * token without writing it (the functional {@link InfiniTransformer#peek}); once full it is written,
- * and the next segment starts. A lane that has nothing to read in a step is padded with keep = 0,
- * which writes nothing into its memory, so lanes of different lengths share every step.
+ * segment before it and local attention over the open one. The open segment is re-read with each
+ * new token without writing it (the functional {@link InfiniTransformer#peek}); once full it is
+ * written, and the next segment starts. A lane that has nothing to read in a step is padded with
+ * keep = 0, which writes nothing into its memory, so lanes of different lengths share every step.
  */
 public final class Continuation {
   private final InfiniTransformer model;
@@ -41,7 +41,8 @@ public final class Continuation {
     int lanes = documents.size();
     int t = model.config().segmentLength();
     if (prompt.length > t) {
-      throw new IllegalArgumentException("a prompt of " + prompt.length + " tokens is longer than a segment");
+      throw new IllegalArgumentException(
+          "a prompt of " + prompt.length + " tokens is longer than a segment");
     }
     int[][][] written = new int[lanes][][];
     int[][] open = new int[lanes][];
@@ -70,15 +71,23 @@ public final class Continuation {
    * Continues each lane's open segment, the memory of everything before it in {@code state} (one
    * lane per open segment), which advances in place as open segments fill up.
    */
-  public int[][] generate(MemoryState state, int[][] openSegments, int maxNewTokens, List<Sampling> sampling) {
+  public int[][] generate(
+      MemoryState state, int[][] openSegments, int maxNewTokens, List<Sampling> sampling) {
     int lanes = openSegments.length;
     if (state.batchSize() != lanes || sampling.size() != lanes) {
-      throw new IllegalArgumentException("lanes: " + lanes + " open segments, " + state.batchSize()
-          + " in the memory, " + sampling.size() + " samplings");
+      throw new IllegalArgumentException(
+          "lanes: "
+              + lanes
+              + " open segments, "
+              + state.batchSize()
+              + " in the memory, "
+              + sampling.size()
+              + " samplings");
     }
     int t = model.config().segmentLength();
     int[][] open = Arrays.stream(openSegments).map(int[]::clone).toArray(int[][]::new);
-    SplittableRandom[] random = sampling.stream().map(s -> new SplittableRandom(s.seed())).toArray(SplittableRandom[]::new);
+    SplittableRandom[] random =
+        sampling.stream().map(s -> new SplittableRandom(s.seed())).toArray(SplittableRandom[]::new);
     int[][] generated = new int[lanes][maxNewTokens];
     for (int i = 0; i < maxNewTokens; i++) {
       float[][] next = lastLogits(state, open);
@@ -91,9 +100,10 @@ public final class Continuation {
         write(state, full);
       }
       for (int lane = 0; lane < lanes; lane++) {
-        open[lane] = full[lane].length > 0
-            ? new int[] {generated[lane][i]}
-            : Arrays.copyOf(open[lane], open[lane].length + 1);
+        open[lane] =
+            full[lane].length > 0
+                ? new int[] {generated[lane][i]}
+                : Arrays.copyOf(open[lane], open[lane].length + 1);
         open[lane][open[lane].length - 1] = generated[lane][i];
       }
     }
@@ -113,7 +123,10 @@ public final class Continuation {
     }
   }
 
-  /** Writes each lane's segment into its memory; an empty segment leaves that lane's memory as it is. */
+  /**
+   * Writes each lane's segment into its memory; an empty segment leaves that lane's memory as it
+   * is.
+   */
   private void write(MemoryState state, int[][] segment) {
     Padded batch = Padded.of(segment);
     try (NDManager scope = base.newSubManager()) {

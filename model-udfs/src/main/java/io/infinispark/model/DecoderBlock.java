@@ -32,7 +32,8 @@ final class DecoderBlock {
   }
 
   InfiniAttention.Output forward(NDArray x, NDArray keep, LayerMemory memory) {
-    InfiniAttention.Output attended = attention.forward(rmsNorm(x, attentionNorm, normEps), keep, memory);
+    InfiniAttention.Output attended =
+        attention.forward(rmsNorm(x, attentionNorm, normEps), keep, memory);
     NDArray h = x.add(attended.out()); // residual
     NDArray out = h.add(mlp(rmsNorm(h, mlpNorm, normEps))); // residual
     return new InfiniAttention.Output(out, attended.memory());
@@ -40,7 +41,8 @@ final class DecoderBlock {
 
   /** SwiGLU: W_down (silu(x W_gate) ⊙ x W_up). */
   private NDArray mlp(NDArray x) {
-    NDArray hidden = Activation.swish(InfiniAttention.linear(x, gate), 1f).mul(InfiniAttention.linear(x, up));
+    NDArray hidden =
+        Activation.swish(InfiniAttention.linear(x, gate), 1f).mul(InfiniAttention.linear(x, up));
     return InfiniAttention.linear(hidden, down);
   }
 

@@ -18,8 +18,9 @@ public final class FlopCount {
     long mlp = 2 * t * model * c.ffnHidden() * 3L;
     long local = 2 * 2 * h * t * t * d; // Q Kᵀ and softmax · V
     long memoryRead = 2 * h * t * d * (d + 1); // σ(Q) M and σ(Q) z
-    long memoryWrite = 2 * kv * t * d * d * (c.memoryRule() == MemoryRule.DELTA ? 2 : 1)
-        + (c.memoryRule() == MemoryRule.DELTA ? 2 * kv * t * d : 0);
+    long memoryWrite =
+        2 * kv * t * d * d * (c.memoryRule() == MemoryRule.DELTA ? 2 : 1)
+            + (c.memoryRule() == MemoryRule.DELTA ? 2 * kv * t * d : 0);
     long perLayer = projections + mlp + local + memoryRead + memoryWrite;
     long logits = 2 * t * model * c.vocabSize();
     return batch * (c.nLayers() * perLayer + logits);

@@ -37,7 +37,9 @@ public record HostTensor(int[] shape, float[] data) implements Serializable {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof HostTensor t && Arrays.equals(shape, t.shape) && Arrays.equals(data, t.data);
+    return o instanceof HostTensor t
+        && Arrays.equals(shape, t.shape)
+        && Arrays.equals(data, t.data);
   }
 
   @Override

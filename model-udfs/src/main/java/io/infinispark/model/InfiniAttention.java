@@ -113,8 +113,7 @@ final class InfiniAttention {
     NDArray sigmaK = sigma(k.toType(F32, false)).mul(keep); // (B, Hkv, T, d)
     NDArray values = v.toType(F32, false);
     if (config.memoryRule() == MemoryRule.DELTA) {
-      NDArray known =
-          sigmaK.matMul(memory.memory()).div(sigmaK.matMul(memory.norm()).add(EPS));
+      NDArray known = sigmaK.matMul(memory.memory()).div(sigmaK.matMul(memory.norm()).add(EPS));
       values = values.sub(known);
     }
     NDArray sigmaKT = sigmaK.transpose(0, 1, 3, 2); // (B, Hkv, d, T)

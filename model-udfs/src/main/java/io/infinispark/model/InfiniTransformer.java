@@ -48,7 +48,12 @@ public final class InfiniTransformer implements AutoCloseable {
     this.finalNorm = parameters.get(WeightNames.FINAL_NORM);
     NDManager manager = parameters.manager();
     Rope rope =
-        new Rope(manager, config.segmentLength(), config.dHead(), config.ropeTheta(), parameters.dtype());
+        new Rope(
+            manager,
+            config.segmentLength(),
+            config.dHead(),
+            config.ropeTheta(),
+            parameters.dtype());
     NDArray causalBias = causalBias(manager, config.segmentLength());
     this.blocks = new ArrayList<>();
     for (int i = 0; i < config.nLayers(); i++) {
@@ -132,8 +137,8 @@ public final class InfiniTransformer implements AutoCloseable {
   }
 
   /**
-   * Reads one segment per lane against the state's memory without advancing it: the logits a
-   * {@link #step} would return, for a segment that is still open (decoding re-reads it per token).
+   * Reads one segment per lane against the state's memory without advancing it: the logits a {@link
+   * #step} would return, for a segment that is still open (decoding re-reads it per token).
    */
   public NDArray peek(NDArray tokens, NDArray keep, MemoryState state) {
     return forward(tokens, keep, state.layers()).logits();
@@ -150,7 +155,8 @@ public final class InfiniTransformer implements AutoCloseable {
           "tokens must be (batch, ≤" + config.segmentLength() + "), got " + shape);
     }
     NDManager scope = tokens.getManager();
-    NDArray keepMask = keep.toType(DataType.FLOAT32, false).reshape(shape.get(0), 1, shape.get(1), 1);
+    NDArray keepMask =
+        keep.toType(DataType.FLOAT32, false).reshape(shape.get(0), 1, shape.get(1), 1);
     NDArray x = embedding.get(scope, new NDIndex("{}", tokens)); // (B, T, D)
     List<LayerMemory> next = new ArrayList<>();
     for (int i = 0; i < blocks.size(); i++) {

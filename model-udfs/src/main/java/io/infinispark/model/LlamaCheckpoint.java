@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Loads a HuggingFace Llama-architecture checkpoint ({@code model_type: llama}; one
- * {@code model.safetensors} or shards listed in {@code model.safetensors.index.json}) into our
- * blocks: its tensor names are ours already. Infini-attention adds what Llama lacks, read from
- * optional {@code config.json} fields:
+ * Loads a HuggingFace Llama-architecture checkpoint ({@code model_type: llama}; one {@code
+ * model.safetensors} or shards listed in {@code model.safetensors.index.json}) into our blocks: its
+ * tensor names are ours already. Infini-attention adds what Llama lacks, read from optional {@code
+ * config.json} fields:
  *
  * <ul>
  *   <li>{@code infini_segment_length} (default 2048): tokens per segment;
@@ -53,7 +53,12 @@ public final class LlamaCheckpoint {
     }
     String provenance = "llama checkpoint " + dir.toAbsolutePath().normalize();
     if (gatesAdded > 0) {
-      provenance += String.format(Locale.ROOT, " + memory gates β=%s added to %d layers", config.gateInit(), gatesAdded);
+      provenance +=
+          String.format(
+              Locale.ROOT,
+              " + memory gates β=%s added to %d layers",
+              config.gateInit(),
+              gatesAdded);
     }
     try {
       return new ModelWeights(config, tensors, provenance); // names a missing or misshapen tensor
@@ -69,7 +74,8 @@ public final class LlamaCheckpoint {
     }
     String activation = c.path("hidden_act").asText("silu");
     if (!activation.equals("silu")) {
-      throw new IOException(file + ": hidden_act " + activation + " is not supported (SwiGLU uses silu)");
+      throw new IOException(
+          file + ": hidden_act " + activation + " is not supported (SwiGLU uses silu)");
     }
     if (c.path("attention_bias").asBoolean(false) || c.path("mlp_bias").asBoolean(false)) {
       throw new IOException(file + ": attention or MLP biases are not supported");

@@ -1,6 +1,9 @@
 package io.infinispark.model;
 
-/** Whether a document's memory is carried from segment to segment, or (an ablation) emptied each time. */
+/**
+ * Whether a document's memory is carried from segment to segment, or (an ablation) emptied each
+ * time.
+ */
 public enum MemoryMode {
   /** The model as designed: segment s reads what segments 0..s−1 wrote. */
   CARRIED,

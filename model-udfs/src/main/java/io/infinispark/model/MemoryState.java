@@ -82,7 +82,8 @@ public final class MemoryState implements AutoCloseable {
 
   private static NDArray emptied(NDArray laneMask, NDArray array, NDManager scope) {
     Shape shape = array.getShape();
-    return NDArrays.where(laneMask.broadcast(shape), scope.zeros(shape, array.getDataType()), array);
+    return NDArrays.where(
+        laneMask.broadcast(shape), scope.zeros(shape, array.getDataType()), array);
   }
 
   /**

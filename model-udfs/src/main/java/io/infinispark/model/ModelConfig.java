@@ -3,9 +3,8 @@ package io.infinispark.model;
 import java.io.Serializable;
 
 /**
- * Shape of an Infini-attention Transformer. Immutable; validated on construction; stored as
- * {@code config.json} next to the weights so a checkpoint always rebuilds the model it was saved
- * from.
+ * Shape of an Infini-attention Transformer. Immutable; validated on construction; stored as {@code
+ * config.json} next to the weights so a checkpoint always rebuilds the model it was saved from.
  *
  * @param vocabSize tokens in the vocabulary
  * @param dModel residual stream width
@@ -60,8 +59,19 @@ public record ModelConfig(
 
   public ModelConfig withGateInit(double gate) {
     return new ModelConfig(
-        vocabSize, dModel, nLayers, nHeads, nKvHeads, dHead, ffnHidden, segmentLength, memoryRule,
-        ropeTheta, normEps, tiedEmbeddings, gate);
+        vocabSize,
+        dModel,
+        nLayers,
+        nHeads,
+        nKvHeads,
+        dHead,
+        ffnHidden,
+        segmentLength,
+        memoryRule,
+        ropeTheta,
+        normEps,
+        tiedEmbeddings,
+        gate);
   }
 
   /** Number of weights, counted from {@link WeightNames}. */

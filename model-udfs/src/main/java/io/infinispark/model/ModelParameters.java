@@ -20,7 +20,8 @@ public final class ModelParameters implements AutoCloseable {
   private final DataType dtype;
   private final Map<String, NDArray> arrays;
 
-  private ModelParameters(ModelWeights weights, NDManager manager, DataType dtype, boolean trainable) {
+  private ModelParameters(
+      ModelWeights weights, NDManager manager, DataType dtype, boolean trainable) {
     this.config = weights.config();
     this.manager = manager;
     this.dtype = dtype;
@@ -34,7 +35,9 @@ public final class ModelParameters implements AutoCloseable {
     this.arrays = Collections.unmodifiableMap(loaded);
   }
 
-  /** Weights for inference on {@code device} (float32 or float16 anywhere; bfloat16 on GPU only). */
+  /**
+   * Weights for inference on {@code device} (float32 or float16 anywhere; bfloat16 on GPU only).
+   */
   public static ModelParameters forInference(ModelWeights weights, Device device, DataType dtype) {
     Precision.check(dtype, device);
     return create(weights, device, dtype, false);

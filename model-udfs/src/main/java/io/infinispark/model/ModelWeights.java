@@ -92,13 +92,20 @@ public record ModelWeights(ModelConfig config, Map<String, HostTensor> tensors, 
       HostTensor t = tensors.get(spec.name());
       if (t == null) {
         throw new IllegalArgumentException(
-            "missing tensor " + spec.name() + " (expected shape " + Arrays.toString(spec.shape())
+            "missing tensor "
+                + spec.name()
+                + " (expected shape "
+                + Arrays.toString(spec.shape())
                 + ")");
       }
       if (!Arrays.equals(t.shape(), spec.shape())) {
         throw new IllegalArgumentException(
-            "tensor " + spec.name() + " has shape " + Arrays.toString(t.shape())
-                + ", expected " + Arrays.toString(spec.shape()));
+            "tensor "
+                + spec.name()
+                + " has shape "
+                + Arrays.toString(t.shape())
+                + ", expected "
+                + Arrays.toString(spec.shape()));
       }
     }
   }

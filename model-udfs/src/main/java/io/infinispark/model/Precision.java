@@ -31,7 +31,10 @@ public final class Precision {
             || (dtype == DataType.BFLOAT16 && device.isGpu());
     if (!supported) {
       throw new IllegalArgumentException(
-          "dtype " + dtype + " is not supported on " + device
+          "dtype "
+              + dtype
+              + " is not supported on "
+              + device
               + " (bfloat16 needs a GPU; on CPU use float32 or float16)");
     }
   }

@@ -131,7 +131,8 @@ public final class Recurrence implements AutoCloseable {
   /** A batch's documents all start at segment 0, so its first step says how many lanes it needs. */
   private void startBatch(long id, int documents) {
     if (documents > lanes) {
-      throw new IllegalStateException("batch " + id + " holds " + documents + " documents; lanes: " + lanes);
+      throw new IllegalStateException(
+          "batch " + id + " holds " + documents + " documents; lanes: " + lanes);
     }
     batchId = id;
     byDoc.clear();
@@ -179,8 +180,12 @@ public final class Recurrence implements AutoCloseable {
     if (row.segIdx() == 0 && lane == null) {
       // the state has one lane per document that started in the batch's first step
       if (byDoc.size() >= state.batchSize()) {
-        throw new IllegalStateException("batch " + row.batchId() + ": document " + row.docId()
-            + " starts after the batch's first step; input must be ordered by (batch, segment, document)");
+        throw new IllegalStateException(
+            "batch "
+                + row.batchId()
+                + ": document "
+                + row.docId()
+                + " starts after the batch's first step; input must be ordered by (batch, segment, document)");
       }
       lane = new Lane(byDoc.size(), row.nSegments());
       byDoc.put(row.docId(), lane);
@@ -189,20 +194,31 @@ public final class Recurrence implements AutoCloseable {
       return "segment " + row.segIdx() + " arrived without segment 0";
     }
     if (lane.nextSegment >= lane.nSegments) {
-      return "segment " + row.segIdx() + " is beyond the document's " + lane.nSegments + " segments";
+      return "segment "
+          + row.segIdx()
+          + " is beyond the document's "
+          + lane.nSegments
+          + " segments";
     }
     if (lane.nextSegment != row.segIdx()) {
       return "expected segment " + lane.nextSegment + " but got " + row.segIdx();
     }
     int[] tokens = row.tokens();
     if (tokens == null || tokens.length == 0 || tokens.length > model.config().segmentLength()) {
-      return "segment " + row.segIdx() + " has " + (tokens == null ? 0 : tokens.length)
-          + " tokens; expected 1.." + model.config().segmentLength();
+      return "segment "
+          + row.segIdx()
+          + " has "
+          + (tokens == null ? 0 : tokens.length)
+          + " tokens; expected 1.."
+          + model.config().segmentLength();
     }
     for (int token : tokens) {
       if (token < 0 || token >= model.config().vocabSize()) {
-        return "token id " + token + " outside the vocabulary [0, "
-            + model.config().vocabSize() + ")";
+        return "token id "
+            + token
+            + " outside the vocabulary [0, "
+            + model.config().vocabSize()
+            + ")";
       }
     }
     return null;
@@ -226,9 +242,11 @@ public final class Recurrence implements AutoCloseable {
     }
     try (NDManager scope = base.newSubManager()) {
       NDArray logits =
-          model.step(scope.create(ids, new Shape(b, t)), scope.create(keep, new Shape(b, t)), state);
+          model.step(
+              scope.create(ids, new Shape(b, t)), scope.create(keep, new Shape(b, t)), state);
       NDArray logProbs = logits.logSoftmax(-1); // (B, T, V)
-      float[] picked = logProbs.gather(scope.create(targets, new Shape(b, t, 1)), -1).toFloatArray();
+      float[] picked =
+          logProbs.gather(scope.create(targets, new Shape(b, t, 1)), -1).toFloatArray();
       long millis = (System.nanoTime() - started) / 1_000_000;
       for (int i = 0; i < rows.size(); i++) {
         scores.add(score(rows.get(i), rowLanes.get(i), picked, logProbs, t, millis));
@@ -253,7 +271,8 @@ public final class Recurrence implements AutoCloseable {
     lane.nextSegment++;
     if (!Double.isFinite(nll)) {
       drop(lane);
-      return SegmentScore.failed(row.docId(), row.segIdx(), "non-finite loss at segment " + row.segIdx());
+      return SegmentScore.failed(
+          row.docId(), row.segIdx(), "non-finite loss at segment " + row.segIdx());
     }
     boolean more = lane.nextSegment < lane.nSegments;
     lane.lastLogProbs = more ? logProbs.get(lane.index, tokens.length - 1).toFloatArray() : null;

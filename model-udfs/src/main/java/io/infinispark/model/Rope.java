@@ -6,10 +6,10 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
 /**
- * Rotary position embedding in the HuggingFace "rotate half" layout: the first and second halves
- * of a head are the two coordinates of each rotated pair, with angle t·θ^(−2i/d). Positions count
- * from the start of the segment: local attention never crosses a segment, and RoPE only sees
- * relative distances, so segment-local positions lose nothing.
+ * Rotary position embedding in the HuggingFace "rotate half" layout: the first and second halves of
+ * a head are the two coordinates of each rotated pair, with angle t·θ^(−2i/d). Positions count from
+ * the start of the segment: local attention never crosses a segment, and RoPE only sees relative
+ * distances, so segment-local positions lose nothing.
  */
 final class Rope {
   private final NDArray cos; // (T, dHead)

@@ -77,7 +77,11 @@ public final class Safetensors {
       dtype = Dtype.valueOf(spec.path("dtype").asText());
     } catch (IllegalArgumentException e) {
       throw new IOException(
-          file + ": tensor " + name + " has dtype " + spec.path("dtype").asText()
+          file
+              + ": tensor "
+              + name
+              + " has dtype "
+              + spec.path("dtype").asText()
               + "; supported: F32, F16, BF16");
     }
     int[] shape = new int[spec.path("shape").size()];
@@ -90,13 +94,27 @@ public final class Safetensors {
     long end = spec.path("data_offsets").get(1).asLong();
     if (end - begin != count * dtype.bytes) {
       throw new IOException(
-          file + ": tensor " + name + " declares " + (end - begin) + " bytes but its shape "
-              + java.util.Arrays.toString(shape) + " of " + dtype + " needs " + count * dtype.bytes);
+          file
+              + ": tensor "
+              + name
+              + " declares "
+              + (end - begin)
+              + " bytes but its shape "
+              + java.util.Arrays.toString(shape)
+              + " of "
+              + dtype
+              + " needs "
+              + count * dtype.bytes);
     }
     if (dataStart + end > channel.size()) {
       throw new IOException(
-          file + ": truncated: tensor " + name + " ends at byte " + (dataStart + end)
-              + " but the file has " + channel.size());
+          file
+              + ": truncated: tensor "
+              + name
+              + " ends at byte "
+              + (dataStart + end)
+              + " but the file has "
+              + channel.size());
     }
     if (count > Integer.MAX_VALUE - 8) {
       throw new IOException(file + ": tensor " + name + " has " + count + " values; too large");
@@ -140,7 +158,8 @@ public final class Safetensors {
     int padded = (json.length + 7) / 8 * 8; // keeps the data 8-byte aligned, as the spec advises
     byte[] headerBytes = java.util.Arrays.copyOf(json, padded);
     java.util.Arrays.fill(headerBytes, json.length, padded, (byte) ' ');
-    try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+    try (OutputStream out =
+        new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
       out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
       out.write(headerBytes);
       for (HostTensor t : tensors.values()) {

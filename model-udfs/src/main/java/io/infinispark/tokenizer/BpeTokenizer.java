@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,12 +32,15 @@ public final class BpeTokenizer implements TextTokenizer {
 
   private final String[] idToToken;
   private final Map<String, Integer> tokenToId;
+
   /** (left id, right id) packed in a long → rank of that merge; lower merges first. */
   private final Map<Long, Integer> mergeRanks;
 
   private final Map<Long, Integer> mergeResults;
+
   /** Token id of each single byte's alphabet character (−1 when the vocab lacks it). */
   private final int[] byteIds = new int[256];
+
   /** Added tokens (like end-of-text) decode to their literal text. */
   private final boolean[] literal;
 
@@ -95,7 +97,8 @@ public final class BpeTokenizer implements TextTokenizer {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(ids.length * 4);
     for (int id : ids) {
       if (id < 0 || id >= idToToken.length) {
-        throw new IllegalArgumentException("token id " + id + " outside [0, " + idToToken.length + ")");
+        throw new IllegalArgumentException(
+            "token id " + id + " outside [0, " + idToToken.length + ")");
       }
       String token = idToToken[id];
       if (literal[id]) {
@@ -204,8 +207,8 @@ public final class BpeTokenizer implements TextTokenizer {
 
   /**
    * The same vocabulary without the merges that join digits, so every number is spelled one digit
-   * per token (as Llama and PaLM do). Copying a number (a passkey) then means copying ten symbols in
-   * order, not recognising each of the hundreds of digit groups this BPE learnt from dates and
+   * per token (as Llama and PaLM do). Copying a number (a passkey) then means copying ten symbols
+   * in order, not recognising each of the hundreds of digit groups this BPE learnt from dates and
    * versions. The ids of the unused digit-group tokens stay, so a model's embedding still fits.
    */
   public BpeTokenizer withoutDigitMerges() {
@@ -230,8 +233,7 @@ public final class BpeTokenizer implements TextTokenizer {
   }
 
   /** Two or more ASCII digits, optionally after the byte-level space 'Ġ'. */
-  private static final Pattern DIGIT_GROUP =
-      Pattern.compile("\u0120?[0-9]{2,}");
+  private static final Pattern DIGIT_GROUP = Pattern.compile("\u0120?[0-9]{2,}");
 
   /** Writes a HuggingFace tokenizer.json (BPE model, ByteLevel pre-tokenizer and decoder). */
   public void save(Path file) throws IOException {
@@ -315,15 +317,17 @@ public final class BpeTokenizer implements TextTokenizer {
     String[] idToToken = new String[byId.size()];
     for (Map.Entry<Integer, String> e : byId.entrySet()) {
       if (e.getKey() < 0 || e.getKey() >= idToToken.length) {
-        throw new IllegalArgumentException(file + ": token ids are not 0.." + (idToToken.length - 1));
+        throw new IllegalArgumentException(
+            file + ": token ids are not 0.." + (idToToken.length - 1));
       }
       idToToken[e.getKey()] = e.getValue();
     }
     List<String[]> merges = new ArrayList<>();
     for (JsonNode merge : model.path("merges")) {
-      merges.add(merge.isArray()
-          ? new String[] {merge.get(0).asText(), merge.get(1).asText()}
-          : merge.asText().split(" ", 2));
+      merges.add(
+          merge.isArray()
+              ? new String[] {merge.get(0).asText(), merge.get(1).asText()}
+              : merge.asText().split(" ", 2));
     }
     for (int id = 0; id < idToToken.length; id++) {
       if (idToToken[id] == null) {

@@ -29,9 +29,10 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
         t = tokenizer;
         if (t == null) {
           try {
-            t = HuggingFaceTokenizer.newInstance(
-                new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
-                Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
+            t =
+                HuggingFaceTokenizer.newInstance(
+                    new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+                    Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
           } catch (IOException e) {
             throw new UncheckedIOException("cannot open tokenizer.json", e);
           }
@@ -63,7 +64,8 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
 
   @Override
   public int[] tokenEnds(String text, int[] ids) {
-    ai.djl.huggingface.tokenizers.jni.CharSpan[] spans = open().encode(text, false, false).getCharTokenSpans();
+    ai.djl.huggingface.tokenizers.jni.CharSpan[] spans =
+        open().encode(text, false, false).getCharTokenSpans();
     if (spans.length != ids.length) {
       throw new IllegalArgumentException("the ids are not the encoding of this text");
     }

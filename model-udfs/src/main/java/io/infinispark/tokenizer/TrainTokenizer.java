@@ -29,8 +29,13 @@ public final class TrainTokenizer {
     long chars = texts.stream().mapToLong(String::length).sum();
     System.out.printf(
         "trained %d-token BPE on %d files (%d chars → %d tokens, %.2f chars/token) in %.1f s → %s%n",
-        tokenizer.vocabSize(), texts.size(), chars, tokens, chars / (double) tokens,
-        (System.nanoTime() - started) / 1e9, args[1]);
+        tokenizer.vocabSize(),
+        texts.size(),
+        chars,
+        tokens,
+        chars / (double) tokens,
+        (System.nanoTime() - started) / 1e9,
+        args[1]);
   }
 
   /** Every .txt file under dir, in path order (so training is deterministic). */

@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * Adam with decoupled weight decay (Loshchilov and Hutter, 2019): m ← β1·m + (1−β1)·g, v ← β2·v +
- * (1−β2)·g², w ← w − lr·(m̂ / (√v̂ + ε) + λ·w), with bias-corrected m̂, v̂. Written here rather than
- * taken from DJL because an exact resume needs the moments in the checkpoint, and DJL's Adam keeps
- * them private (and adds decay to the gradient, which is L2, not AdamW).
+ * (1−β2)·g², w ← w − lr·(m̂ / (√v̂ + ε) + λ·w), with bias-corrected m̂, v̂. Written here rather
+ * than taken from DJL because an exact resume needs the moments in the checkpoint, and DJL's Adam
+ * keeps them private (and adds decay to the gradient, which is L2, not AdamW).
  */
 final class AdamW implements AutoCloseable {
   static final double BETA1 = 0.9;
@@ -46,7 +46,8 @@ final class AdamW implements AutoCloseable {
    * Updates one weight in place from its (already clipped) gradient. Temporaries live in {@code
    * scope}; the weight's values change but its autograd identity does not.
    */
-  void update(NDManager scope, String name, NDArray weight, NDArray gradient, double lr, double decay) {
+  void update(
+      NDManager scope, String name, NDArray weight, NDArray gradient, double lr, double decay) {
     NDArray m = firstMoments.get(name);
     NDArray v = secondMoments.get(name);
     m.tempAttach(scope);

@@ -27,7 +27,8 @@ final class BatchSampler {
     int firstRecall = firstPasskey - options.recallLanes();
     for (int lane = 0; lane < options.lanes(); lane++) {
       if (lane >= firstPasskey) {
-        examples.add(data.passkey(random, length, passkeyTokens(random, step), needleBefore(length)));
+        examples.add(
+            data.passkey(random, length, passkeyTokens(random, step), needleBefore(length)));
       } else if (lane >= firstRecall) {
         examples.add(recall(random, data.text(random, length).tokens().clone()));
       } else {
@@ -52,8 +53,8 @@ final class BatchSampler {
 
   /**
    * Curriculum: the longest passkey example grows from one segment (two when it must go through the
-   * memory) to all K over {@code curriculumSteps}; each example's span is drawn up to that, so short
-   * ones keep being seen.
+   * memory) to all K over {@code curriculumSteps}; each example's span is drawn up to that, so
+   * short ones keep being seen.
    */
   int passkeyTokens(SplittableRandom random, int step) {
     double progress = Math.min(1.0, (double) step / options.curriculumSteps());

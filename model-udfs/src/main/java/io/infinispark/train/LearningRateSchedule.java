@@ -7,7 +7,8 @@ record LearningRateSchedule(double peak, int warmupSteps, int totalSteps, double
     if (step < warmupSteps) {
       return peak * (step + 1) / warmupSteps;
     }
-    double progress = Math.min(1.0, (double) (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps));
+    double progress =
+        Math.min(1.0, (double) (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps));
     double cosine = 0.5 * (1 + Math.cos(Math.PI * progress));
     return peak * (minRatio + (1 - minRatio) * cosine);
   }

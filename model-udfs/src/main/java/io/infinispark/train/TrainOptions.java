@@ -55,14 +55,22 @@ public record TrainOptions(
     require(gateLearningRate >= 0, "gateLearningRate", gateLearningRate);
     require(weightDecay >= 0, "weightDecay", weightDecay);
     require(warmupSteps >= 0, "warmupSteps", warmupSteps);
-    require(minLearningRateRatio >= 0 && minLearningRateRatio <= 1, "minLearningRateRatio", minLearningRateRatio);
+    require(
+        minLearningRateRatio >= 0 && minLearningRateRatio <= 1,
+        "minLearningRateRatio",
+        minLearningRateRatio);
     require(clipNorm > 0, "clipNorm", clipNorm);
     require(passkeyLanes >= 0 && passkeyLanes <= lanes, "passkeyLanes (0..lanes)", passkeyLanes);
-    require(recallLanes >= 0 && recallLanes + passkeyLanes <= lanes, "recallLanes (0..lanes − passkeyLanes)", recallLanes);
+    require(
+        recallLanes >= 0 && recallLanes + passkeyLanes <= lanes,
+        "recallLanes (0..lanes − passkeyLanes)",
+        recallLanes);
     require(recallSpan >= 1 || recallLanes == 0, "recallSpan", recallSpan);
     require(passkeyWeight >= 0, "passkeyWeight", passkeyWeight);
     require(curriculumSteps >= 1, "curriculumSteps", curriculumSteps);
-    require(!passkeyThroughMemory || windowSegments >= 2, "passkeyThroughMemory (needs windowSegments ≥ 2)",
+    require(
+        !passkeyThroughMemory || windowSegments >= 2,
+        "passkeyThroughMemory (needs windowSegments ≥ 2)",
         passkeyThroughMemory);
     require(checkpointEvery >= 1, "checkpointEvery", checkpointEvery);
     require(validateEvery >= 1, "validateEvery", validateEvery);

@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Trains an Infini-Transformer with truncated backpropagation through its memory: each example is
- * K consecutive segments, read in order with the memory carried from one to the next and never
+ * Trains an Infini-Transformer with truncated backpropagation through its memory: each example is K
+ * consecutive segments, read in order with the memory carried from one to the next and never
  * detached inside the window, so the loss of segment K reaches the writes of segment 1. Uses the
  * inference model's own forward pass ({@link InfiniTransformer#forward}) over trainable parameters.
  */
@@ -46,12 +46,20 @@ public final class Trainer implements AutoCloseable {
   private int skippedSteps;
 
   /**
-   * What one optimisation step measured. {@code answerExact}: the share of passkey lanes whose whole
-   * answer is the model's top prediction at every position (teacher-forced), NaN without passkey lanes.
+   * What one optimisation step measured. {@code answerExact}: the share of passkey lanes whose
+   * whole answer is the model's top prediction at every position (teacher-forced), NaN without
+   * passkey lanes.
    */
   public record StepReport(
-      int step, double loss, double textLoss, double answerLoss, double answerExact, double gradientNorm,
-      double learningRate, int tokens, double seconds) {}
+      int step,
+      double loss,
+      double textLoss,
+      double answerLoss,
+      double answerExact,
+      double gradientNorm,
+      double learningRate,
+      int tokens,
+      double seconds) {}
 
   /** Held-out NLL per token with the memory carried across the window and reset every segment. */
   public record Validation(double carried, double reset) {
@@ -61,7 +69,11 @@ public final class Trainer implements AutoCloseable {
   }
 
   private Trainer(
-      ModelWeights initial, TrainOptions options, TrainingData data, Path runDir, Path tokenizer,
+      ModelWeights initial,
+      TrainOptions options,
+      TrainingData data,
+      Path runDir,
+      Path tokenizer,
       TrainingLog log) {
     this.parameters = ModelParameters.forTraining(initial, ai.djl.Device.cpu());
     this.model = InfiniTransformer.over(parameters);
@@ -73,9 +85,17 @@ public final class Trainer implements AutoCloseable {
     this.tokenizer = tokenizer;
     this.log = log;
     this.schedule =
-        new LearningRateSchedule(options.learningRate(), options.warmupSteps(), options.steps(), options.minLearningRateRatio());
+        new LearningRateSchedule(
+            options.learningRate(),
+            options.warmupSteps(),
+            options.steps(),
+            options.minLearningRateRatio());
     this.gateSchedule =
-        new LearningRateSchedule(options.gateLearningRate(), options.warmupSteps(), options.steps(), options.minLearningRateRatio());
+        new LearningRateSchedule(
+            options.gateLearningRate(),
+            options.warmupSteps(),
+            options.steps(),
+            options.minLearningRateRatio());
   }
 
   /** A new run from initial weights; its checkpoints and log go to {@code runDir}. */
@@ -86,15 +106,19 @@ public final class Trainer implements AutoCloseable {
     return new Trainer(initial, options, data, runDir, tokenizer, TrainingLog.create(runDir));
   }
 
-  /** Continues the run in {@code runDir} from its last checkpoint, with the options it began with. */
+  /**
+   * Continues the run in {@code runDir} from its last checkpoint, with the options it began with.
+   */
   public static Trainer resume(TrainingData data, Path runDir) throws IOException {
     Path checkpoint = TrainingCheckpoint.find(runDir);
     TrainingCheckpoint.State state = TrainingCheckpoint.readState(checkpoint);
     ModelWeights weights = Checkpoint.load(checkpoint);
     TrainingLog log = TrainingLog.resume(runDir, state.step());
     Trainer trainer =
-        new Trainer(weights, state.options(), data, runDir, checkpoint.resolve(Checkpoint.TOKENIZER), log);
-    trainer.optimizer.restore(TrainingCheckpoint.readOptimizer(checkpoint), state.step() - state.skippedSteps());
+        new Trainer(
+            weights, state.options(), data, runDir, checkpoint.resolve(Checkpoint.TOKENIZER), log);
+    trainer.optimizer.restore(
+        TrainingCheckpoint.readOptimizer(checkpoint), state.step() - state.skippedSteps());
     trainer.skippedSteps = state.skippedSteps();
     trainer.step = state.step();
     trainer.elapsedSeconds = state.elapsedSeconds();
@@ -110,7 +134,10 @@ public final class Trainer implements AutoCloseable {
     return options;
   }
 
-  /** Trains until {@code lastStep} (at most the run's length), checkpointing on the way and at the end. */
+  /**
+   * Trains until {@code lastStep} (at most the run's length), checkpointing on the way and at the
+   * end.
+   */
   public void runUntil(int lastStep) throws IOException {
     int end = Math.min(lastStep, options.steps());
     while (step < end) {
@@ -147,7 +174,8 @@ public final class Trainer implements AutoCloseable {
       }
       loss = sums[0].getFloat();
       textLoss = sums[1].getFloat();
-      answerLoss = sums[2].getFloat() / (options.passkeyWeight() == 0 ? 1 : options.passkeyWeight());
+      answerLoss =
+          sums[2].getFloat() / (options.passkeyWeight() == 0 ? 1 : options.passkeyWeight());
       answerExact = sums[3].getFloat() / sums[4].getFloat();
       gradientNorm = applyGradients(scope, lr, gateLr);
     }
@@ -156,7 +184,8 @@ public final class Trainer implements AutoCloseable {
     tokensSeen += tokens;
     double seconds = (System.nanoTime() - started) / 1e9;
     elapsedSeconds += seconds;
-    return new StepReport(step, loss, textLoss, answerLoss, answerExact, gradientNorm, lr, tokens, seconds);
+    return new StepReport(
+        step, loss, textLoss, answerLoss, answerExact, gradientNorm, lr, tokens, seconds);
   }
 
   /**
@@ -180,24 +209,33 @@ public final class Trainer implements AutoCloseable {
       int to = from + t;
       NDArray tokens = scope.create(batch.tokens(from, to), new Shape(lanes, t));
       NDArray targets = scope.create(batch.targets(from, to), new Shape(lanes, t, 1));
-      InfiniTransformer.StepOutput out = model.forward(tokens, keep, carryMemory ? memory : emptyMemory(scope, lanes));
+      InfiniTransformer.StepOutput out =
+          model.forward(tokens, keep, carryMemory ? memory : emptyMemory(scope, lanes));
       NDArray nll = out.logits().logSoftmax(-1).gather(targets, -1).reshape(lanes, t).neg();
-      NDArray textWeights = scope.create(Batch.slice(batch.textWeights(), from, to), new Shape(lanes, t));
-      NDArray answerWeights = scope.create(Batch.slice(batch.answerWeights(), from, to), new Shape(lanes, t));
+      NDArray textWeights =
+          scope.create(Batch.slice(batch.textWeights(), from, to), new Shape(lanes, t));
+      NDArray answerWeights =
+          scope.create(Batch.slice(batch.answerWeights(), from, to), new Shape(lanes, t));
       NDArray weightedText = nll.mul(textWeights).sum();
       NDArray weightedAnswer = nll.mul(answerWeights).sum();
       loss = loss.add(weightedText).add(weightedAnswer);
       text = text.add(weightedText);
       answer = answer.add(weightedAnswer);
       NDArray isAnswer = answerWeights.gt(0);
-      NDArray top = out.logits().argMax(-1).toType(DataType.INT32, false).eq(targets.reshape(lanes, t));
-      answerHits = answerHits.add(top.logicalAnd(isAnswer).toType(DataType.FLOAT32, false).sum(new int[] {1}));
+      NDArray top =
+          out.logits().argMax(-1).toType(DataType.INT32, false).eq(targets.reshape(lanes, t));
+      answerHits =
+          answerHits.add(
+              top.logicalAnd(isAnswer).toType(DataType.FLOAT32, false).sum(new int[] {1}));
       answerTokens = answerTokens.add(isAnswer.toType(DataType.FLOAT32, false).sum(new int[] {1}));
       memory = out.memory();
     }
     NDArray answered = answerTokens.gt(0);
-    NDArray exact = answerHits.eq(answerTokens).logicalAnd(answered).toType(DataType.FLOAT32, false).sum();
-    return new NDArray[] {loss, text, answer, exact, answered.toType(DataType.FLOAT32, false).sum()};
+    NDArray exact =
+        answerHits.eq(answerTokens).logicalAnd(answered).toType(DataType.FLOAT32, false).sum();
+    return new NDArray[] {
+      loss, text, answer, exact, answered.toType(DataType.FLOAT32, false).sum()
+    };
   }
 
   private List<LayerMemory> emptyMemory(NDManager scope, int lanes) {
@@ -208,7 +246,9 @@ public final class Trainer implements AutoCloseable {
     return memory;
   }
 
-  /** Clips the global gradient norm, takes an AdamW step, zeroes the gradients; returns the norm. */
+  /**
+   * Clips the global gradient norm, takes an AdamW step, zeroes the gradients; returns the norm.
+   */
   private double applyGradients(NDManager scope, double lr, double gateLr) {
     Map<String, NDArray> gradients = new LinkedHashMap<>();
     double squared = 0;
@@ -222,11 +262,12 @@ public final class Trainer implements AutoCloseable {
     if (!Double.isFinite(norm)) {
       // one overflowing batch must not poison the weights: skip it, as loss-scaled training does
       List<String> broken = new ArrayList<>();
-      gradients.forEach((name, g) -> {
-        if (!Float.isFinite(g.square().sum().getFloat())) {
-          broken.add(name);
-        }
-      });
+      gradients.forEach(
+          (name, g) -> {
+            if (!Float.isFinite(g.square().sum().getFloat())) {
+              broken.add(name);
+            }
+          });
       System.err.printf("train: step %d skipped, non-finite gradient of %s%n", step + 1, broken);
       gradients.values().forEach(Trainer::zero);
       skippedSteps++;
@@ -240,7 +281,11 @@ public final class Trainer implements AutoCloseable {
       boolean gate = name.endsWith(WeightNames.GATE_SUFFIX);
       boolean matrix = p.getValue().getShape().dimension() == 2;
       optimizer.update(
-          scope, name, p.getValue(), gradient.mul(clip), gate ? gateLr : lr,
+          scope,
+          name,
+          p.getValue(),
+          gradient.mul(clip),
+          gate ? gateLr : lr,
           matrix ? options.weightDecay() : 0);
       zero(gradient);
     }
@@ -263,12 +308,14 @@ public final class Trainer implements AutoCloseable {
       return null;
     }
     List<TrainingExample> examples = windows.stream().map(TrainingExample::text).toList();
-    // a training batch's width at a time: all windows in one batch (88 for the corpus at K = 3) held
+    // a training batch's width at a time: all windows in one batch (88 for the corpus at K = 3)
+    // held
     // ~14 GB of logits and took ~100 s, as long as 60 training steps
     double carried = 0;
     double reset = 0;
     for (int from = 0; from < examples.size(); from += options.lanes()) {
-      List<TrainingExample> chunk = examples.subList(from, Math.min(examples.size(), from + options.lanes()));
+      List<TrainingExample> chunk =
+          examples.subList(from, Math.min(examples.size(), from + options.lanes()));
       Batch batch = Batch.of(chunk, 0);
       double share = chunk.size() / (double) examples.size(); // windows are of equal length
       try (NDManager scope = parameters.manager().newSubManager()) {
@@ -305,7 +352,8 @@ public final class Trainer implements AutoCloseable {
 
   /** The current weights on the host. */
   public ModelWeights weights() {
-    return parameters.toWeights("trained: " + runDir.toAbsolutePath().normalize() + " step " + step);
+    return parameters.toWeights(
+        "trained: " + runDir.toAbsolutePath().normalize() + " step " + step);
   }
 
   @Override

@@ -26,15 +26,20 @@ public final class TrainingCheckpoint {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
-   * Step count, the options the run was started with, its wall time so far, and how many steps
-   * were skipped for a non-finite gradient (the optimizer has taken step − skipped updates).
+   * Step count, the options the run was started with, its wall time so far, and how many steps were
+   * skipped for a non-finite gradient (the optimizer has taken step − skipped updates).
    */
-  public record State(int step, TrainOptions options, double elapsedSeconds, long tokensSeen, int skippedSteps) {}
+  public record State(
+      int step, TrainOptions options, double elapsedSeconds, long tokensSeen, int skippedSteps) {}
 
   private TrainingCheckpoint() {}
 
   static void write(
-      Path runDir, ModelWeights weights, Map<String, HostTensor> optimizer, State state, Path tokenizer)
+      Path runDir,
+      ModelWeights weights,
+      Map<String, HostTensor> optimizer,
+      State state,
+      Path tokenizer)
       throws IOException {
     Path target = runDir.resolve(DIRECTORY);
     Path temporary = runDir.resolve(DIRECTORY + ".tmp");
@@ -52,7 +57,9 @@ public final class TrainingCheckpoint {
     deleteTree(previous);
   }
 
-  /** The checkpoint in {@code runDir}, or the previous one if a run died between the two renames. */
+  /**
+   * The checkpoint in {@code runDir}, or the previous one if a run died between the two renames.
+   */
   static Path find(Path runDir) throws IOException {
     for (String name : new String[] {DIRECTORY, DIRECTORY + ".old"}) {
       Path dir = runDir.resolve(name);
@@ -60,7 +67,8 @@ public final class TrainingCheckpoint {
         return dir;
       }
     }
-    throw new IOException("no training checkpoint in " + runDir + " (looked for " + DIRECTORY + "/" + STATE + ")");
+    throw new IOException(
+        "no training checkpoint in " + runDir + " (looked for " + DIRECTORY + "/" + STATE + ")");
   }
 
   static State readState(Path checkpoint) throws IOException {

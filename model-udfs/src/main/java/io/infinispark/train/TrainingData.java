@@ -11,8 +11,8 @@ public interface TrainingData {
 
   /**
    * Exactly {@code length} tokens ending in a passkey question and its answer, the example itself
-   * spanning about {@code exampleTokens} tokens (text from the corpus before it fills the rest). The
-   * needle ends before window position {@code needleBefore} (pass {@code length} for anywhere).
+   * spanning about {@code exampleTokens} tokens (text from the corpus before it fills the rest).
+   * The needle ends before window position {@code needleBefore} (pass {@code length} for anywhere).
    */
   TrainingExample passkey(SplittableRandom random, int length, int exampleTokens, int needleBefore);
 

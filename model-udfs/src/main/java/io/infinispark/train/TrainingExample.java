@@ -16,7 +16,13 @@ public record TrainingExample(int[] tokens, int answerStart, int answerLength) {
   public TrainingExample {
     if (answerStart < 1 || answerStart + answerLength > tokens.length) {
       throw new IllegalArgumentException(
-          "answer [" + answerStart + ", +" + answerLength + ") outside " + tokens.length + " tokens");
+          "answer ["
+              + answerStart
+              + ", +"
+              + answerLength
+              + ") outside "
+              + tokens.length
+              + " tokens");
     }
   }
 

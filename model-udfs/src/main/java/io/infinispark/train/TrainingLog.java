@@ -44,7 +44,9 @@ final class TrainingLog {
     kept.add(HEADER);
     if (Files.exists(file)) {
       for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        if (!line.startsWith("step") && !line.isBlank() && Integer.parseInt(line.split("\t", 2)[0]) <= step) {
+        if (!line.startsWith("step")
+            && !line.isBlank()
+            && Integer.parseInt(line.split("\t", 2)[0]) <= step) {
           kept.add(line);
         }
       }
@@ -58,13 +60,21 @@ final class TrainingLog {
       throws IOException {
     String row =
         String.format(
-            Locale.ROOT, "%d\t%.5f\t%.5f\t%.5f\t%.4f\t%.3e\t%.0f\t%.1f\t%s\t%s\t%s\t%s\t%.4f%n",
-            r.step(), r.loss(), r.textLoss(), r.answerLoss(), r.gradientNorm(), r.learningRate(),
-            r.tokens() / r.seconds(), elapsed,
+            Locale.ROOT,
+            "%d\t%.5f\t%.5f\t%.5f\t%.4f\t%.3e\t%.0f\t%.1f\t%s\t%s\t%s\t%s\t%.4f%n",
+            r.step(),
+            r.loss(),
+            r.textLoss(),
+            r.answerLoss(),
+            r.gradientNorm(),
+            r.learningRate(),
+            r.tokens() / r.seconds(),
+            elapsed,
             v == null ? "" : String.format(Locale.ROOT, "%.5f", v.carried()),
             v == null ? "" : String.format(Locale.ROOT, "%.5f", v.reset()),
             v == null ? "" : String.format(Locale.ROOT, "%.4f", v.memoryGain()),
-            gateSummary(gates), r.answerExact());
+            gateSummary(gates),
+            r.answerExact());
     Files.writeString(file, row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     long now = System.nanoTime();
     if (v != null || r.step() == totalSteps || now - lastProgress > PROGRESS_SECONDS * 1e9) {
@@ -74,21 +84,37 @@ final class TrainingLog {
   }
 
   static String progressLine(
-      Trainer.StepReport r, Trainer.Validation v, double[][] gates, int totalSteps, double elapsed) {
+      Trainer.StepReport r,
+      Trainer.Validation v,
+      double[][] gates,
+      int totalSteps,
+      double elapsed) {
     double secondsPerStep = elapsed / r.step();
     long eta = Math.round(secondsPerStep * (totalSteps - r.step()));
     double[] all = Arrays.stream(gates).flatMapToDouble(Arrays::stream).sorted().toArray();
     StringBuilder line =
         new StringBuilder(
             String.format(
-                Locale.ROOT, "train step %d/%d · %,.0f tok/s · loss %.3f (text %.3f, passkey %.3f, %.0f%% exact) · lr %.2e · gates %.2f–%.2f",
-                r.step(), totalSteps, r.tokens() / r.seconds(), r.loss(), r.textLoss(), r.answerLoss(), 100 * r.answerExact(),
-                r.learningRate(), all[0], all[all.length - 1]));
+                Locale.ROOT,
+                "train step %d/%d · %,.0f tok/s · loss %.3f (text %.3f, passkey %.3f, %.0f%% exact) · lr %.2e · gates %.2f–%.2f",
+                r.step(),
+                totalSteps,
+                r.tokens() / r.seconds(),
+                r.loss(),
+                r.textLoss(),
+                r.answerLoss(),
+                100 * r.answerExact(),
+                r.learningRate(),
+                all[0],
+                all[all.length - 1]));
     if (v != null) {
       line.append(
           String.format(
-              Locale.ROOT, " · held-out nll %.3f with memory, %.3f reset (ppl −%.1f%%)",
-              v.carried(), v.reset(), 100 * v.memoryGain()));
+              Locale.ROOT,
+              " · held-out nll %.3f with memory, %.3f reset (ppl −%.1f%%)",
+              v.carried(),
+              v.reset(),
+              100 * v.memoryGain()));
     }
     line.append(String.format(Locale.ROOT, " · ETA %dh%02dm", eta / 3600, (eta % 3600) / 60));
     return line.toString();
@@ -105,7 +131,11 @@ final class TrainingLog {
       }
       out.append(
           String.format(
-              Locale.ROOT, "%.2f/%.2f/%.2f", sorted[0], sorted[sorted.length / 2], sorted[sorted.length - 1]));
+              Locale.ROOT,
+              "%.2f/%.2f/%.2f",
+              sorted[0],
+              sorted[sorted.length / 2],
+              sorted[sorted.length - 1]));
     }
     return out.toString();
   }

@@ -17,12 +17,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The trainer's gradients, taken by DJL autograd through {@link InfiniTransformer#forward} over
- * two segments with the memory carried, equal central differences of the float64 reference
- * model's loss. The loss is on the second segment only, and one checked weight is the embedding
- * row of a token that occurs only in the first, which the second segment's loss reaches through
- * the memory (and, the embeddings being tied, as an output row); detaching the memory between the
- * segments makes this test fail.
+ * The trainer's gradients, taken by DJL autograd through {@link InfiniTransformer#forward} over two
+ * segments with the memory carried, equal central differences of the float64 reference model's
+ * loss. The loss is on the second segment only, and one checked weight is the embedding row of a
+ * token that occurs only in the first, which the second segment's loss reaches through the memory
+ * (and, the embeddings being tied, as an output row); detaching the memory between the segments
+ * makes this test fail.
  */
 class BackpropThroughMemoryTest {
 
@@ -45,12 +45,24 @@ class BackpropThroughMemoryTest {
     int[] targets = TestModels.randomTokens(random, config.vocabSize(), t);
 
     List<Coordinate> checked = new ArrayList<>();
-    checked.add(new Coordinate(WeightNames.EMBED, onlyInFirst * config.dModel() + random.nextInt(config.dModel())));
+    checked.add(
+        new Coordinate(
+            WeightNames.EMBED, onlyInFirst * config.dModel() + random.nextInt(config.dModel())));
     checked.add(new Coordinate(WeightNames.gate(1), random.nextInt(config.nHeads())));
-    checked.add(new Coordinate(WeightNames.k(0), random.nextInt(config.nKvHeads() * config.dHead() * config.dModel())));
-    checked.add(new Coordinate(WeightNames.v(0), random.nextInt(config.nKvHeads() * config.dHead() * config.dModel())));
-    checked.add(new Coordinate(WeightNames.q(1), random.nextInt(config.nHeads() * config.dHead() * config.dModel())));
-    checked.add(new Coordinate(WeightNames.mlpDown(0), random.nextInt(config.dModel() * config.ffnHidden())));
+    checked.add(
+        new Coordinate(
+            WeightNames.k(0),
+            random.nextInt(config.nKvHeads() * config.dHead() * config.dModel())));
+    checked.add(
+        new Coordinate(
+            WeightNames.v(0),
+            random.nextInt(config.nKvHeads() * config.dHead() * config.dModel())));
+    checked.add(
+        new Coordinate(
+            WeightNames.q(1), random.nextInt(config.nHeads() * config.dHead() * config.dModel())));
+    checked.add(
+        new Coordinate(
+            WeightNames.mlpDown(0), random.nextInt(config.dModel() * config.ffnHidden())));
     checked.add(new Coordinate(WeightNames.attnNorm(1), random.nextInt(config.dModel())));
 
     Map<Coordinate, Double> autograd = autogradGradients(weights, first, second, targets, checked);
@@ -58,11 +70,20 @@ class BackpropThroughMemoryTest {
       double numeric = finiteDifference(weights, first, second, targets, c);
       double analytic = autograd.get(c);
       assertTrue(
-          Math.abs(numeric - analytic) <= 2e-2 * Math.max(Math.abs(numeric), Math.abs(analytic)) + 2e-4,
-          rule + " d loss / d " + c + ": autograd " + analytic + ", float64 finite difference " + numeric);
+          Math.abs(numeric - analytic)
+              <= 2e-2 * Math.max(Math.abs(numeric), Math.abs(analytic)) + 2e-4,
+          rule
+              + " d loss / d "
+              + c
+              + ": autograd "
+              + analytic
+              + ", float64 finite difference "
+              + numeric);
     }
     double throughMemory = autograd.get(checked.get(0));
-    assertTrue(Math.abs(throughMemory) > 1e-6, "the first segment's token reaches the second's loss: " + throughMemory);
+    assertTrue(
+        Math.abs(throughMemory) > 1e-6,
+        "the first segment's token reaches the second's loss: " + throughMemory);
   }
 
   record Coordinate(String tensor, int index) {}
@@ -80,11 +101,17 @@ class BackpropThroughMemoryTest {
           memory.add(LayerMemory.empty(scope, c, 1));
         }
         NDArray keep = scope.ones(new Shape(1, first.length));
-        InfiniTransformer.StepOutput one = model.forward(scope.create(first).reshape(1, -1), keep, memory);
-        InfiniTransformer.StepOutput two = model.forward(scope.create(second).reshape(1, -1), keep, one.memory());
+        InfiniTransformer.StepOutput one =
+            model.forward(scope.create(first).reshape(1, -1), keep, memory);
+        InfiniTransformer.StepOutput two =
+            model.forward(scope.create(second).reshape(1, -1), keep, one.memory());
         long[] target64 = java.util.Arrays.stream(targets).asLongStream().toArray();
         NDArray nll =
-            two.logits().logSoftmax(-1).gather(scope.create(target64).reshape(1, -1, 1), -1).neg().sum();
+            two.logits()
+                .logSoftmax(-1)
+                .gather(scope.create(target64).reshape(1, -1, 1), -1)
+                .neg()
+                .sum();
         collector.backward(nll);
       }
       for (Coordinate coordinate : checked) {
@@ -116,7 +143,8 @@ class BackpropThroughMemoryTest {
     return new ModelWeights(weights.config(), tensors, weights.provenance());
   }
 
-  private static double referenceLoss(ModelWeights weights, int[] first, int[] second, int[] targets) {
+  private static double referenceLoss(
+      ModelWeights weights, int[] first, int[] second, int[] targets) {
     ReferenceModel reference = new ReferenceModel(weights);
     reference.step(first);
     double[][] logits = reference.step(second);

@@ -64,7 +64,8 @@ class CheckpointTest {
     ModelWeights back = Checkpoint.load(dir.resolve("f32"));
     assertEquals(weights.config(), back.config());
     assertEquals(weights.tensors(), back.tensors());
-    for (Safetensors.Dtype dtype : new Safetensors.Dtype[] {Safetensors.Dtype.F16, Safetensors.Dtype.BF16}) {
+    for (Safetensors.Dtype dtype :
+        new Safetensors.Dtype[] {Safetensors.Dtype.F16, Safetensors.Dtype.BF16}) {
       Checkpoint.save(weights, dir.resolve(dtype.name()), dtype);
       ModelWeights lossy = Checkpoint.load(dir.resolve(dtype.name()));
       double tolerance = dtype == Safetensors.Dtype.F16 ? 1.0 / 1024 : 1.0 / 128;
@@ -86,15 +87,18 @@ class CheckpointTest {
     missing.remove(WeightNames.v(1));
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class,
-            () -> new ModelWeights(weights.config(), missing, "x"));
+            IllegalArgumentException.class, () -> new ModelWeights(weights.config(), missing, "x"));
     assertTrue(e.getMessage().contains("missing tensor model.layers.1.self_attn.v_proj.weight"));
     assertTrue(e.getMessage().contains("[16, 16]"), e.getMessage());
 
     Map<String, HostTensor> wrong = new LinkedHashMap<>(weights.tensors());
     wrong.put(WeightNames.q(0), new HostTensor(new int[] {16, 8}, new float[128]));
-    e = assertThrows(IllegalArgumentException.class, () -> new ModelWeights(weights.config(), wrong, "x"));
-    assertTrue(e.getMessage().contains("q_proj.weight has shape [16, 8], expected [16, 16]"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new ModelWeights(weights.config(), wrong, "x"));
+    assertTrue(
+        e.getMessage().contains("q_proj.weight has shape [16, 8], expected [16, 16]"),
+        e.getMessage());
 
     Path saved = dir.resolve("model");
     Checkpoint.save(weights, saved, Safetensors.Dtype.F32);
@@ -127,7 +131,8 @@ class CheckpointTest {
     assertEquals(init.config(), trained.config());
     assertEquals(5_507_360, trained.config().parameterCount());
     assertTrue(
-        !java.util.Arrays.equals(init.tensor(WeightNames.q(3)).data(), trained.tensor(WeightNames.q(3)).data()),
+        !java.util.Arrays.equals(
+            init.tensor(WeightNames.q(3)).data(), trained.tensor(WeightNames.q(3)).data()),
         "the default weights are not the initialisation");
     assertEquals(
         init.tensor(WeightNames.q(3)),

@@ -28,11 +28,15 @@ class ContinuationTest {
       }
       int[] open = Arrays.copyOfRange(doc, 2 * t, doc.length);
       int[] generated =
-          new Continuation(model, base).generate(state, new int[][] {open}, 12, List.of(Sampling.GREEDY))[0];
+          new Continuation(model, base)
+              .generate(state, new int[][] {open}, 12, List.of(Sampling.GREEDY))[0];
       int[] sequence = Arrays.copyOf(doc, doc.length + generated.length);
       System.arraycopy(generated, 0, sequence, doc.length, generated.length);
       for (int i = 0; i < generated.length; i++) {
-        assertEquals(argmaxAfter(model, base, Arrays.copyOf(sequence, doc.length + i)), generated[i], "token " + i);
+        assertEquals(
+            argmaxAfter(model, base, Arrays.copyOf(sequence, doc.length + i)),
+            generated[i],
+            "token " + i);
       }
     }
   }
@@ -45,11 +49,14 @@ class ContinuationTest {
   void documentsReadSideBySideContinueAsEachDoesAlone() {
     Random random = new Random();
     ModelConfig config = TestModels.tiny(MemoryRule.DELTA);
-    // heads that read mostly from memory, so a lane's padding written into it would change its tokens
+    // heads that read mostly from memory, so a lane's padding written into it would change its
+    // tokens
     ModelWeights weights = TestModels.withGates(TestModels.randomWeights(config, random), 3f);
     int t = config.segmentLength();
     int[] prompt = TestModels.randomTokens(random, config.vocabSize(), 3);
-    int[] lengths = {t - 5, 3 * t + 1, t - 2, 2 * t, 4 * t + t / 2}; // t − 2 + 3: the prompt overflows
+    int[] lengths = {
+      t - 5, 3 * t + 1, t - 2, 2 * t, 4 * t + t / 2
+    }; // t − 2 + 3: the prompt overflows
     List<List<int[]>> documents = new ArrayList<>();
     List<Sampling> samplings = new ArrayList<>();
     for (int n = 0; n < lengths.length; n++) {
@@ -63,11 +70,13 @@ class ContinuationTest {
       int[][] together = continuation.afterDocuments(documents, prompt, newTokens, samplings);
       for (int n = 0; n < lengths.length; n++) {
         int[][] alone =
-            continuation.afterDocuments(List.of(documents.get(n)), prompt, newTokens, List.of(samplings.get(n)));
+            continuation.afterDocuments(
+                List.of(documents.get(n)), prompt, newTokens, List.of(samplings.get(n)));
         assertArrayEquals(alone[0], together[n], "document of " + lengths[n] + " tokens");
       }
       int[] greedyAlone = greedyAfter(model, base, documents.get(0), prompt, newTokens);
-      assertArrayEquals(greedyAlone, together[0], "greedy continuation is the argmax of a fresh read");
+      assertArrayEquals(
+          greedyAlone, together[0], "greedy continuation is the argmax of a fresh read");
     }
   }
 
@@ -79,8 +88,11 @@ class ContinuationTest {
     return out;
   }
 
-  /** Token by token: the argmax after reading document, prompt and what was generated, from scratch. */
-  private static int[] greedyAfter(InfiniTransformer model, NDManager base, List<int[]> doc, int[] prompt, int n) {
+  /**
+   * Token by token: the argmax after reading document, prompt and what was generated, from scratch.
+   */
+  private static int[] greedyAfter(
+      InfiniTransformer model, NDManager base, List<int[]> doc, int[] prompt, int n) {
     int[] sequence = doc.stream().flatMapToInt(Arrays::stream).toArray();
     int[] withPrompt = Arrays.copyOf(sequence, sequence.length + prompt.length + n);
     System.arraycopy(prompt, 0, withPrompt, sequence.length, prompt.length);
@@ -99,7 +111,12 @@ class ContinuationTest {
     try (MemoryState fresh = model.newState(base, 1)) {
       float[] logits = null;
       for (int start = 0; start < prefix.length; start += t) {
-        logits = TestModels.step(model, base, Arrays.copyOfRange(prefix, start, Math.min(prefix.length, start + t)), fresh);
+        logits =
+            TestModels.step(
+                model,
+                base,
+                Arrays.copyOfRange(prefix, start, Math.min(prefix.length, start + t)),
+                fresh);
       }
       int v = model.config().vocabSize();
       int last = logits.length / v - 1;

@@ -119,7 +119,8 @@ class InfiniAttentionPropertiesTest {
       NDArray keep = scope.ones(new Shape(1, 1, config.segmentLength(), 1));
       InfiniAttention.Output first = layer.forward(scope.randomNormal(shape), keep, memory);
       assertEquals(0f, first.out().abs().max().getFloat(), 1e-6f);
-      InfiniAttention.Output second = layer.forward(scope.randomNormal(shape), keep, first.memory());
+      InfiniAttention.Output second =
+          layer.forward(scope.randomNormal(shape), keep, first.memory());
       assertTrue(second.out().abs().max().getFloat() > 1e-3f, "memory read nothing back");
     }
   }
@@ -164,7 +165,8 @@ class InfiniAttentionPropertiesTest {
       float[][] lanes = stepTwoLanes(model, probe, probe, used);
       float[] fromFresh = TestModels.step(model, base, probe, fresh);
       float[] fromWarm = TestModels.step(model, base, probe, warm);
-      assertTrue(maxAbsDifference(fromFresh, fromWarm) > 1e-3, "the warm-up must change the memory");
+      assertTrue(
+          maxAbsDifference(fromFresh, fromWarm) > 1e-3, "the warm-up must change the memory");
       assertArrayEquals(fromFresh, lanes[0], 1e-5f);
       assertArrayEquals(fromWarm, lanes[1], 1e-5f);
     }
@@ -179,7 +181,8 @@ class InfiniAttentionPropertiesTest {
   }
 
   /** One step with both lanes of a two-lane state; the logits of each lane. */
-  private float[][] stepTwoLanes(InfiniTransformer model, int[] lane0, int[] lane1, MemoryState state) {
+  private float[][] stepTwoLanes(
+      InfiniTransformer model, int[] lane0, int[] lane1, MemoryState state) {
     try (NDManager scope = base.newSubManager()) {
       int[] both = new int[lane0.length + lane1.length];
       System.arraycopy(lane0, 0, both, 0, lane0.length);
@@ -236,7 +239,8 @@ class InfiniAttentionPropertiesTest {
         }
         try (NDManager scope = base.newSubManager()) {
           NDArray logits =
-              model.step(scope.create(ids, new Shape(3, t)), scope.create(keep, new Shape(3, t)), batch);
+              model.step(
+                  scope.create(ids, new Shape(3, t)), scope.create(keep, new Shape(3, t)), batch);
           for (int d = 0; d < 3; d++) {
             if (s < docs[d].length) {
               batched[d][s] = logits.get(d).get("0:" + docs[d][s].length).toFloatArray();

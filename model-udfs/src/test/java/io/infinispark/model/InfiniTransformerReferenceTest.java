@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -83,11 +82,18 @@ class InfiniTransformerReferenceTest {
         NDArray input = base.create(flat, new Shape(1, t, config.dModel()));
         InfiniAttention.Output out = layer.forward(input, base.ones(new Shape(1, 1, t, 1)), memory);
         memory = out.memory();
-        assertClose(TestModels.flatten(expected), out.out().toFloatArray(), "layer out " + segment, seed);
         assertClose(
-            TestModels.flatten(reference.memory[0]), memory.memory().toFloatArray(), "M " + segment, seed);
+            TestModels.flatten(expected), out.out().toFloatArray(), "layer out " + segment, seed);
         assertClose(
-            TestModels.flatten(reference.norm[0]), memory.norm().toFloatArray(), "z " + segment, seed);
+            TestModels.flatten(reference.memory[0]),
+            memory.memory().toFloatArray(),
+            "M " + segment,
+            seed);
+        assertClose(
+            TestModels.flatten(reference.norm[0]),
+            memory.norm().toFloatArray(),
+            "z " + segment,
+            seed);
       }
     }
   }

@@ -17,7 +17,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A Llama-architecture checkpoint in HuggingFace layout, written by the test, run by our blocks. */
+/**
+ * A Llama-architecture checkpoint in HuggingFace layout, written by the test, run by our blocks.
+ */
 class LlamaCheckpointTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Random random = new Random();
@@ -27,7 +29,8 @@ class LlamaCheckpointTest {
       new ModelConfig(64, 32, 2, 4, 2, 8, 48, 16, MemoryRule.DELTA, 500000, 1e-5, false, 0);
 
   /** Writes config.json, two safetensors shards and their index, with HF tensor names only. */
-  static Path writeLlama(Path dir, ModelWeights weights, double gateInit, boolean withGates) throws IOException {
+  static Path writeLlama(Path dir, ModelWeights weights, double gateInit, boolean withGates)
+      throws IOException {
     Files.createDirectories(dir);
     ObjectNode c = JSON.createObjectNode();
     c.put("model_type", "llama");
@@ -55,12 +58,17 @@ class LlamaCheckpointTest {
       if (!withGates && e.getKey().endsWith("memory_gate")) {
         continue;
       }
-      boolean early = e.getKey().startsWith("model.embed") || e.getKey().startsWith("model.layers.0.");
+      boolean early =
+          e.getKey().startsWith("model.embed") || e.getKey().startsWith("model.layers.0.");
       (early ? first : second).put(e.getKey(), e.getValue());
-      weightMap.put(e.getKey(), early ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors");
+      weightMap.put(
+          e.getKey(),
+          early ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors");
     }
-    Safetensors.write(dir.resolve("model-00001-of-00002.safetensors"), first, Safetensors.Dtype.BF16);
-    Safetensors.write(dir.resolve("model-00002-of-00002.safetensors"), second, Safetensors.Dtype.BF16);
+    Safetensors.write(
+        dir.resolve("model-00001-of-00002.safetensors"), first, Safetensors.Dtype.BF16);
+    Safetensors.write(
+        dir.resolve("model-00002-of-00002.safetensors"), second, Safetensors.Dtype.BF16);
     JSON.writeValue(dir.resolve("model.safetensors.index.json").toFile(), index);
     return dir;
   }
@@ -71,7 +79,9 @@ class LlamaCheckpointTest {
     ModelWeights written = TestModels.randomWeights(SHAPE, random);
     ModelWeights loaded = Checkpoint.load(writeLlama(dir, written, -30, false));
     assertEquals(SHAPE.withGateInit(-30), loaded.config());
-    assertTrue(loaded.provenance().contains("memory gates β=-30.0 added to 2 layers"), loaded.provenance());
+    assertTrue(
+        loaded.provenance().contains("memory gates β=-30.0 added to 2 layers"),
+        loaded.provenance());
     try (InfiniTransformer model = TestModels.load(loaded);
         NDManager base = NDManager.newBaseManager(Device.cpu());
         MemoryState state = model.newState(base, 1)) {
@@ -97,17 +107,22 @@ class LlamaCheckpointTest {
   }
 
   @Test
-  void aMissingShardOrTensorAndUnsupportedRopeScalingAreNamed(@TempDir Path dir) throws IOException {
+  void aMissingShardOrTensorAndUnsupportedRopeScalingAreNamed(@TempDir Path dir)
+      throws IOException {
     ModelWeights written = TestModels.randomWeights(SHAPE, random);
     Path llama = writeLlama(dir.resolve("a"), written, -10, false);
     Files.delete(llama.resolve("model-00002-of-00002.safetensors"));
     IOException e = assertThrows(IOException.class, () -> Checkpoint.load(llama));
-    assertTrue(e.getMessage().contains("lists shard model-00002-of-00002.safetensors, which is missing"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("lists shard model-00002-of-00002.safetensors, which is missing"),
+        e.getMessage());
 
     Path b = dir.resolve("b");
     writeLlama(b, written, -10, false);
-    Safetensors.write(b.resolve("model-00002-of-00002.safetensors"),
-        Map.of(WeightNames.FINAL_NORM, written.tensor(WeightNames.FINAL_NORM)), Safetensors.Dtype.F32);
+    Safetensors.write(
+        b.resolve("model-00002-of-00002.safetensors"),
+        Map.of(WeightNames.FINAL_NORM, written.tensor(WeightNames.FINAL_NORM)),
+        Safetensors.Dtype.F32);
     e = assertThrows(IOException.class, () -> Checkpoint.load(b));
     assertTrue(e.getMessage().contains("missing tensor model.layers.1."), e.getMessage());
 

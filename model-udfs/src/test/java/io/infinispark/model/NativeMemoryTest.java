@@ -10,17 +10,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Native memory has an owner: after 1,000 steps through the recurrence, with the memory carried
- * and with it reset at every segment (the ablation), the process RSS is flat.
- * The allocator alone moves RSS by up to ~70 MiB either way (seen on the 2-core build machine), so
- * the model is sized for a leak to stand far above that: one leaked logits array (64 × 4096
- * floats = 1 MiB) per step would add about 1 GiB; the test allows 256 MiB.
+ * Native memory has an owner: after 1,000 steps through the recurrence, with the memory carried and
+ * with it reset at every segment (the ablation), the process RSS is flat. The allocator alone moves
+ * RSS by up to ~70 MiB either way (seen on the 2-core build machine), so the model is sized for a
+ * leak to stand far above that: one leaked logits array (64 × 4096 floats = 1 MiB) per step would
+ * add about 1 GiB; the test allows 256 MiB.
  */
 class NativeMemoryTest {
   @ParameterizedTest
   @EnumSource(MemoryMode.class)
   void aThousandStepsLeaveTheResidentSetFlat(MemoryMode mode) throws IOException {
-    ModelConfig config = new ModelConfig(4096, 64, 2, 4, 4, 16, 128, 64, MemoryRule.DELTA, 10000, 1e-5, true, 0);
+    ModelConfig config =
+        new ModelConfig(4096, 64, 2, 4, 4, 16, 128, 64, MemoryRule.DELTA, 10000, 1e-5, true, 0);
     Random random = new Random(3);
     try (InfiniTransformer model = TestModels.load(ModelWeights.randomInit(config, 1))) {
       read(model, 300, random, mode);

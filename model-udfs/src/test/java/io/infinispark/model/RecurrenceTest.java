@@ -36,12 +36,18 @@ class RecurrenceTest {
   void resetModeEqualsAFloat64ReferenceWithAnEmptyMemoryAtEverySegment() {
     int[] doc = TestModels.randomTokens(random, config.vocabSize(), 3 * config.segmentLength() + 5);
     double expected = referenceNll(doc, true);
-    assertTrue(Math.abs(expected - referenceNll(doc, false)) > 1e-3 * Math.abs(expected),
+    assertTrue(
+        Math.abs(expected - referenceNll(doc, false)) > 1e-3 * Math.abs(expected),
         "the memory should matter for these weights");
     try (InfiniTransformer model = TestModels.load(weights);
         Recurrence recurrence = new Recurrence(model, 2, MemoryMode.RESET)) {
-      List<SegmentScore> scores = run(recurrence, Map.of("d", doc, "e", TestModels.randomTokens(random, 32, 20)), 2);
-      double nll = scores.stream().filter(s -> s.docId().equals("d")).mapToDouble(SegmentScore::nllSum).sum();
+      List<SegmentScore> scores =
+          run(recurrence, Map.of("d", doc, "e", TestModels.randomTokens(random, 32, 20)), 2);
+      double nll =
+          scores.stream()
+              .filter(s -> s.docId().equals("d"))
+              .mapToDouble(SegmentScore::nllSum)
+              .sum();
       assertEquals(expected, nll, 1e-4 * Math.abs(expected));
     }
   }
@@ -50,7 +56,8 @@ class RecurrenceTest {
   void fourLanesGiveTheSameScoresAsOneLane() {
     Map<String, int[]> docs = new HashMap<>();
     for (int d = 0; d < 4; d++) {
-      docs.put("doc" + d, TestModels.randomTokens(random, config.vocabSize(), 1 + random.nextInt(40)));
+      docs.put(
+          "doc" + d, TestModels.randomTokens(random, config.vocabSize(), 1 + random.nextInt(40)));
     }
     try (InfiniTransformer model = TestModels.load(weights);
         Recurrence single = new Recurrence(model, 1);
@@ -88,13 +95,20 @@ class RecurrenceTest {
   @Test
   void aDocumentThatStartsLateInItsBatchIsRefusedWithTheOrderingItNeeds() {
     int[] tokens = TestModels.randomTokens(random, config.vocabSize(), 10);
-    List<SegmentInput> misordered = List.of(
-        new SegmentInput("a", 0, 2, tokens, 0), new SegmentInput("a", 1, 2, tokens, 0), new SegmentInput("b", 0, 1, tokens, 0));
+    List<SegmentInput> misordered =
+        List.of(
+            new SegmentInput("a", 0, 2, tokens, 0),
+            new SegmentInput("a", 1, 2, tokens, 0),
+            new SegmentInput("b", 0, 1, tokens, 0));
     try (InfiniTransformer model = TestModels.load(weights);
         Recurrence recurrence = new Recurrence(model, 4)) {
-      IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-          () -> recurrence.run(misordered.iterator()).forEachRemaining(s -> {}));
-      assertTrue(e.getMessage().contains("document b starts after the batch's first step"), e.getMessage());
+      IllegalStateException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalStateException.class,
+              () -> recurrence.run(misordered.iterator()).forEachRemaining(s -> {}));
+      assertTrue(
+          e.getMessage().contains("document b starts after the batch's first step"),
+          e.getMessage());
     }
   }
 

@@ -11,8 +11,10 @@ final class ReferenceModel {
 
   private final ModelConfig c;
   private final ModelWeights w;
+
   /** false: a plain Llama forward, with no memory and no gate at all. */
   private final boolean withMemory;
+
   /** memory[layer][kvHead][r][col] and norm[layer][kvHead][r]. */
   final double[][][][] memory;
 

@@ -47,7 +47,8 @@ class SamplingTest {
         assertEquals(expected[k], counts[k] / (double) n, 5 * sd + 1e-4, "t=" + t + " token " + k);
       }
     }
-    // top-p 0.8 at t = 1: tokens 0 (0.563) and 1 (0.207) reach 0.770 < 0.8, so token 2 joins; 3 and 4 never
+    // top-p 0.8 at t = 1: tokens 0 (0.563) and 1 (0.207) reach 0.770 < 0.8, so token 2 joins; 3 and
+    // 4 never
     double[] p = softmax(1);
     int[] counts = new int[LOGITS.length];
     SplittableRandom random = new SplittableRandom(7);
@@ -62,7 +63,8 @@ class SamplingTest {
   @Test
   void badSettingsAreRejected() {
     assertThrows(IllegalArgumentException.class, () -> new Sampling(-1, 1, 0));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Sampling(1, 0, 0));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new Sampling(1, 0, 0));
     assertTrue(e.getMessage().contains("top-p"), e.getMessage());
   }
 }

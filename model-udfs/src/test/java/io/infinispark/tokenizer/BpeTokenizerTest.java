@@ -82,10 +82,13 @@ class BpeTokenizerTest {
   void withoutDigitMergesNumbersAreReadOneDigitPerTokenAndAllElseIsUnchanged(@TempDir Path dir)
       throws IOException {
     String prose = corpus.get(1).substring(0, 60_000);
-    String numbers = "In 1990, 1991 and 1984 we counted 12, 120 and 1200 of 71432 pass keys. ".repeat(50);
+    String numbers =
+        "In 1990, 1991 and 1984 we counted 12, 120 and 1200 of 71432 pass keys. ".repeat(50);
     BpeTokenizer merged = new BpeTrainer(700, 2).train(List.of(prose, numbers));
     BpeTokenizer digits = merged.withoutDigitMerges();
-    assertTrue(merged.encode(" 1990").length < 3, "the trained BPE merges digit groups (else nothing is tested)");
+    assertTrue(
+        merged.encode(" 1990").length < 3,
+        "the trained BPE merges digit groups (else nothing is tested)");
 
     for (String number : List.of(" 1990", " 71432", "120", " 3141592653")) {
       int[] ids = digits.encode(number);
@@ -96,15 +99,22 @@ class BpeTokenizerTest {
       }
     }
     String noDigits = prose.replaceAll("[0-9]", "");
-    assertArrayEquals(merged.encode(noDigits), digits.encode(noDigits), "text without digits is unchanged");
-    assertEquals(merged.vocabSize(), digits.vocabSize(), "ids stay, so a model's embedding still fits");
+    assertArrayEquals(
+        merged.encode(noDigits), digits.encode(noDigits), "text without digits is unchanged");
+    assertEquals(
+        merged.vocabSize(), digits.vocabSize(), "ids stay, so a model's embedding still fits");
 
     Path file = dir.resolve("digits.json");
     digits.save(file);
     try (HuggingFaceTokenizer hf =
-        HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false).optTruncation(false).build()) {
+        HuggingFaceTokenizer.builder()
+            .optTokenizerPath(file)
+            .optAddSpecialTokens(false)
+            .optTruncation(false)
+            .build()) {
       String text = prose.substring(0, 5_000) + numbers.substring(0, 500);
-      assertArrayEquals(hf.encode(text).getIds(), Arrays.stream(digits.encode(text)).asLongStream().toArray());
+      assertArrayEquals(
+          hf.encode(text).getIds(), Arrays.stream(digits.encode(text)).asLongStream().toArray());
     }
   }
 

@@ -20,7 +20,9 @@ class TokenEndsTest {
           "Naïve café — déjà vu; Straße, Ærø, 東京タワー and 😀 emoji (surrogates) in one line.\n\n  Next.",
           "numbers 12345 67890, tabs\tand  double  spaces");
 
-  /** Each token's end is where the decoded prefix of the ids stops (a partial character excluded). */
+  /**
+   * Each token's end is where the decoded prefix of the ids stops (a partial character excluded).
+   */
   @Test
   void ourBpeEndsAgreeWithDecodingEveryPrefix() throws IOException {
     BpeTokenizer bpe = BpeTokenizer.load(BpeTokenizerTest.DEFAULT);
@@ -31,10 +33,16 @@ class TokenEndsTest {
       assertEquals(text.length(), ends[ends.length - 1]);
       for (int i = 0; i < ids.length; i++) {
         String decoded = bpe.decode(Arrays.copyOf(ids, i + 1));
-        String complete = decoded.endsWith("\uFFFD") && !text.substring(0, Math.min(text.length(), decoded.length())).endsWith("\uFFFD")
-            ? decoded.substring(0, decoded.length() - 1)
-            : decoded;
-        assertEquals(text.substring(0, ends[i]), complete, "token " + i + " of " + text.substring(0, Math.min(40, text.length())));
+        String complete =
+            decoded.endsWith("\uFFFD")
+                    && !text.substring(0, Math.min(text.length(), decoded.length()))
+                        .endsWith("\uFFFD")
+                ? decoded.substring(0, decoded.length() - 1)
+                : decoded;
+        assertEquals(
+            text.substring(0, ends[i]),
+            complete,
+            "token " + i + " of " + text.substring(0, Math.min(40, text.length())));
       }
     }
   }
@@ -55,14 +63,19 @@ class TokenEndsTest {
     BpeTokenizer bpe = BpeTokenizer.load(BpeTokenizerTest.DEFAULT);
     int[] ids = bpe.encode("a much longer text than the one given");
     assertTrue(
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> bpe.tokenEnds("short", ids))
-            .getMessage().contains("not the encoding"));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> bpe.tokenEnds("short", ids))
+            .getMessage()
+            .contains("not the encoding"));
   }
 
   /** The fixed texts plus a random stretch of the sample corpus. */
   static List<String> texts() throws IOException {
-    String book = Files.readString(Path.of("../datasets/sample/jargon-file.txt"), StandardCharsets.UTF_8);
+    String book =
+        Files.readString(Path.of("../datasets/sample/jargon-file.txt"), StandardCharsets.UTF_8);
     int start = new Random().nextInt(book.length() - 3000);
-    return java.util.stream.Stream.concat(TEXTS.stream(), java.util.stream.Stream.of(book.substring(start, start + 3000))).toList();
+    return java.util.stream.Stream.concat(
+            TEXTS.stream(), java.util.stream.Stream.of(book.substring(start, start + 3000)))
+        .toList();
   }
 }

@@ -42,7 +42,8 @@ class TokenizersTest {
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(tokenizer);
     }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       TextTokenizer copy = (TextTokenizer) in.readObject();
       assertArrayEquals(new int[] {2, 1}, copy.encode("world hello"));
     }

@@ -12,14 +12,17 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** How a step's lanes are made: text, then recall lanes, then passkey lanes, all from (seed, step). */
+/**
+ * How a step's lanes are made: text, then recall lanes, then passkey lanes, all from (seed, step).
+ */
 class BatchSamplerTest {
   private static final int SEGMENT = 16;
   private static final int SPAN = 8;
 
   @Test
   void recallLanesRepeatOneSpanLaterInTheWindowAndTextLanesDoNot() {
-    TrainOptions options = new TrainOptions(10, 4, 3, 1e-3, 0.01, 0, 1, 0.1, 1, 1, 2, SPAN, 1, 1, false, 9, 5, 5);
+    TrainOptions options =
+        new TrainOptions(10, 4, 3, 1e-3, 0.01, 0, 1, 0.1, 1, 1, 2, SPAN, 1, 1, false, 9, 5, 5);
     BatchSampler sampler = new BatchSampler(new TrainerTest.SyntheticData(false), options, SEGMENT);
     for (int step = 0; step < 20; step++) {
       Batch batch = sampler.batch(step);
@@ -31,7 +34,9 @@ class BatchSamplerTest {
         assertTrue(repeatedSpan(e.tokens()) >= 0, "step " + step + " lane " + lane);
       }
       assertTrue(batch.examples().get(3).answerLength() > 0, "the last lane is a passkey lane");
-      assertArrayEquals(batch.examples().get(1).tokens(), sampler.batch(step).examples().get(1).tokens(),
+      assertArrayEquals(
+          batch.examples().get(1).tokens(),
+          sampler.batch(step).examples().get(1).tokens(),
           "a step's batch depends on (seed, step) alone");
     }
   }
@@ -39,15 +44,18 @@ class BatchSamplerTest {
   @Test
   void passkeyLanesThatMustGoThroughTheMemorySpanTwoSegmentsOrMoreAndEndTheirNeedleEarly() {
     int k = 4;
-    TrainOptions options = new TrainOptions(10, 3, k, 1e-3, 0.01, 0, 1, 0.1, 1, 3, 0, SPAN, 1, 5, true, 9, 5, 5);
+    TrainOptions options =
+        new TrainOptions(10, 3, k, 1e-3, 0.01, 0, 1, 0.1, 1, 3, 0, SPAN, 1, 5, true, 9, 5, 5);
     List<int[]> asked = new ArrayList<>(); // {exampleTokens, needleBefore}
-    TrainingData data = new TrainerTest.SyntheticData(false) {
-      @Override
-      public TrainingExample passkey(SplittableRandom random, int length, int exampleTokens, int needleBefore) {
-        asked.add(new int[] {exampleTokens, needleBefore});
-        return super.passkey(random, length, exampleTokens, needleBefore);
-      }
-    };
+    TrainingData data =
+        new TrainerTest.SyntheticData(false) {
+          @Override
+          public TrainingExample passkey(
+              SplittableRandom random, int length, int exampleTokens, int needleBefore) {
+            asked.add(new int[] {exampleTokens, needleBefore});
+            return super.passkey(random, length, exampleTokens, needleBefore);
+          }
+        };
     BatchSampler sampler = new BatchSampler(data, options, SEGMENT);
     Set<Integer> segments = new TreeSet<>();
     for (int step = 0; step < 40; step++) {
@@ -61,7 +69,10 @@ class BatchSamplerTest {
     assertEquals(Set.of(2, 3, 4), segments, "once grown, every span from 2 to K segments is drawn");
   }
 
-  /** Where the first span of SPAN tokens that occurs again, not overlapping itself, starts; −1 if none. */
+  /**
+   * Where the first span of SPAN tokens that occurs again, not overlapping itself, starts; −1 if
+   * none.
+   */
   private static int repeatedSpan(int[] tokens) {
     for (int i = 0; i + 2 * SPAN <= tokens.length; i++) {
       int[] span = Arrays.copyOfRange(tokens, i, i + SPAN);

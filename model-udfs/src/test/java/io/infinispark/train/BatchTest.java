@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Which predictions a step's loss scores: every one of a text lane, only the answer of a passkey lane. */
+/**
+ * Which predictions a step's loss scores: every one of a text lane, only the answer of a passkey
+ * lane.
+ */
 class BatchTest {
   @Test
   void answerWeightsCoverExactlyThePredictionsOfTheAnswerTokens() {
@@ -17,20 +20,32 @@ class BatchTest {
     int answerStart = 31;
     int answerLength = 1 + random.nextInt(5);
     double passkeyWeight = 0.5 + random.nextDouble();
-    Batch batch = Batch.of(List.of(TrainingExample.text(text), TrainingExample.text(text.clone()),
-        new TrainingExample(passkey, answerStart, answerLength)), passkeyWeight);
+    Batch batch =
+        Batch.of(
+            List.of(
+                TrainingExample.text(text),
+                TrainingExample.text(text.clone()),
+                new TrainingExample(passkey, answerStart, answerLength)),
+            passkeyWeight);
 
     for (int i = 0; i < length - 1; i++) {
       // position i predicts token i + 1
       boolean predictsAnswer = i + 1 >= answerStart && i + 1 < answerStart + answerLength;
-      assertEquals(predictsAnswer ? passkeyWeight / answerLength : 0, batch.answerWeights()[2][i], 1e-6, "position " + i);
+      assertEquals(
+          predictsAnswer ? passkeyWeight / answerLength : 0,
+          batch.answerWeights()[2][i],
+          1e-6,
+          "position " + i);
       assertEquals(0, batch.textWeights()[2][i], "a passkey lane's text is not scored");
       assertEquals(1.0 / (2 * (length - 1)), batch.textWeights()[0][i], 1e-9);
       assertEquals(0, batch.answerWeights()[0][i]);
     }
     long[] targets = batch.targets(0, length - 1);
     for (int i = answerStart - 1; i < answerStart - 1 + answerLength; i++) {
-      assertEquals(passkey[i + 1], targets[2 * (length - 1) + i], "the scored targets are the answer's tokens");
+      assertEquals(
+          passkey[i + 1],
+          targets[2 * (length - 1) + i],
+          "the scored targets are the answer's tokens");
     }
   }
 }

@@ -14,13 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainerTest {
-  static final ModelConfig TINY = new ModelConfig(64, 32, 2, 4, 4, 8, 48, 16, MemoryRule.DELTA, 10000, 1e-5, true, 0);
+  static final ModelConfig TINY =
+      new ModelConfig(64, 32, 2, 4, 4, 8, 48, 16, MemoryRule.DELTA, 10000, 1e-5, true, 0);
 
   @TempDir Path dir;
 
@@ -43,7 +43,8 @@ class TrainerTest {
     }
 
     @Override
-    public TrainingExample passkey(SplittableRandom random, int length, int exampleTokens, int needleBefore) {
+    public TrainingExample passkey(
+        SplittableRandom random, int length, int exampleTokens, int needleBefore) {
       SplittableRandom r = fixed ? new SplittableRandom(2) : random;
       int[] tokens = text(r, length).tokens();
       int key = 10 + r.nextInt(50);
@@ -66,7 +67,8 @@ class TrainerTest {
   }
 
   static TrainOptions options(int steps, double lr) {
-    return new TrainOptions(steps, 3, 3, lr, 0.01, 0.1, 1, 0.1, 1.0, 1, 0, 1, 1.0, 2, false, 5, 2, 2);
+    return new TrainOptions(
+        steps, 3, 3, lr, 0.01, 0.1, 1, 0.1, 1.0, 1, 0, 1, 1.0, 2, false, 5, 2, 2);
   }
 
   Path tokenizer() throws IOException {
@@ -78,7 +80,8 @@ class TrainerTest {
   @Test
   void oneStepLowersTheLossOnAFixedBatch() throws IOException {
     ModelWeights initial = ModelWeights.randomInit(TINY, 11);
-    try (Trainer trainer = Trainer.start(initial, options(2, 3e-3), new SyntheticData(true), dir, tokenizer())) {
+    try (Trainer trainer =
+        Trainer.start(initial, options(2, 3e-3), new SyntheticData(true), dir, tokenizer())) {
       Trainer.StepReport before = trainer.trainStep();
       Trainer.StepReport after = trainer.trainStep(); // same batch, loss measured before its update
       assertTrue(before.loss() > 3, "a random model starts near ln(64): " + before.loss());
@@ -91,15 +94,20 @@ class TrainerTest {
   void aFixedPasskeyBatchIsDrivenToNearZeroAnswerLoss() throws IOException {
     ModelWeights initial = ModelWeights.randomInit(TINY, 13);
     // every lane a passkey lane, the same batch every step, constant learning rate
-    TrainOptions options = new TrainOptions(150, 3, 3, 3e-3, 0.01, 0.0, 1, 1.0, 1.0, 3, 0, 1, 1.0, 1, false, 5, 1000, 1000);
-    try (Trainer trainer = Trainer.start(initial, options, new SyntheticData(true), dir, tokenizer())) {
+    TrainOptions options =
+        new TrainOptions(
+            150, 3, 3, 3e-3, 0.01, 0.0, 1, 1.0, 1.0, 3, 0, 1, 1.0, 1, false, 5, 1000, 1000);
+    try (Trainer trainer =
+        Trainer.start(initial, options, new SyntheticData(true), dir, tokenizer())) {
       Trainer.StepReport first = trainer.trainStep();
       Trainer.StepReport last = first;
       for (int step = 1; step < options.steps(); step++) {
         last = trainer.trainStep();
       }
-      assertTrue(first.answerLoss() > 3, "a random model starts near ln(64): " + first.answerLoss());
-      assertTrue(last.answerLoss() < 0.05, "the answer's loss after 150 steps: " + last.answerLoss());
+      assertTrue(
+          first.answerLoss() > 3, "a random model starts near ln(64): " + first.answerLoss());
+      assertTrue(
+          last.answerLoss() < 0.05, "the answer's loss after 150 steps: " + last.answerLoss());
     }
   }
 
@@ -110,11 +118,13 @@ class TrainerTest {
     Path straight = dir.resolve("straight");
     Path interrupted = dir.resolve("interrupted");
     ModelWeights expected;
-    try (Trainer trainer = Trainer.start(initial, options, new SyntheticData(false), straight, tokenizer())) {
+    try (Trainer trainer =
+        Trainer.start(initial, options, new SyntheticData(false), straight, tokenizer())) {
       trainer.runUntil(4);
       expected = trainer.weights();
     }
-    try (Trainer trainer = Trainer.start(initial, options, new SyntheticData(false), interrupted, tokenizer())) {
+    try (Trainer trainer =
+        Trainer.start(initial, options, new SyntheticData(false), interrupted, tokenizer())) {
       trainer.runUntil(2); // checkpoints at step 2, then the process "dies"
     }
     try (Trainer trainer = Trainer.resume(new SyntheticData(false), interrupted)) {
@@ -129,13 +139,15 @@ class TrainerTest {
     }
     List<String> straightLog = losses(straight);
     List<String> resumedLog = losses(interrupted);
-    assertEquals(straightLog, resumedLog, "the resumed log has one row per step and the same losses");
+    assertEquals(
+        straightLog, resumedLog, "the resumed log has one row per step and the same losses");
   }
 
   @Test
   void checkpointsAreLoadableModelsWithTheirTokenizer() throws IOException {
     ModelWeights initial = ModelWeights.randomInit(TINY, 13);
-    try (Trainer trainer = Trainer.start(initial, options(2, 1e-3), new SyntheticData(false), dir, tokenizer())) {
+    try (Trainer trainer =
+        Trainer.start(initial, options(2, 1e-3), new SyntheticData(false), dir, tokenizer())) {
       trainer.runUntil(2);
     }
     Path checkpoint = dir.resolve(TrainingCheckpoint.DIRECTORY);

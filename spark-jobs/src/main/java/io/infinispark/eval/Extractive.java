@@ -15,6 +15,7 @@ import java.util.Locale;
 public final class Extractive {
   static final int MIN_WORDS = 5;
   static final int MAX_WORDS = 80;
+
   /** Budget words per part of the text. */
   static final int WORDS_PER_PART = 40;
 
@@ -37,7 +38,10 @@ public final class Extractive {
     return chosen.stream().map(sentences::get).toList();
   }
 
-  /** The best-scored sentences in [from, to) that fit {@code words} (at least one that fits the length limits). */
+  /**
+   * The best-scored sentences in [from, to) that fit {@code words} (at least one that fits the
+   * length limits).
+   */
   private static List<Integer> best(int[] wordCounts, double[] score, int from, int to, int words) {
     List<Integer> order = new ArrayList<>();
     for (int i = from; i < to; i++) {
@@ -65,7 +69,8 @@ public final class Extractive {
     BreakIterator boundaries = BreakIterator.getSentenceInstance(Locale.ENGLISH);
     boundaries.setText(text);
     List<Sentence> out = new ArrayList<>();
-    for (int start = boundaries.first(), end = boundaries.next(); end != BreakIterator.DONE;
+    for (int start = boundaries.first(), end = boundaries.next();
+        end != BreakIterator.DONE;
         start = end, end = boundaries.next()) {
       int s = start;
       int e = end;

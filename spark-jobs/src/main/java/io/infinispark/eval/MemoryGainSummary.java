@@ -27,7 +27,8 @@ public final class MemoryGainSummary {
   public static List<Extractive.Sentence> summarize(
       String text, int[] tokenEnds, float[] nllCarried, float[] nllReset, int words) {
     List<Extractive.Sentence> sentences = Extractive.sentences(text);
-    return Extractive.choose(sentences, sentenceGain(sentences, tokenEnds, nllCarried, nllReset), words);
+    return Extractive.choose(
+        sentences, sentenceGain(sentences, tokenEnds, nllCarried, nllReset), words);
   }
 
   /** Mean memory gain of the tokens ending inside each sentence; −∞ for a sentence with none. */
@@ -35,8 +36,13 @@ public final class MemoryGainSummary {
       List<Extractive.Sentence> sentences, int[] tokenEnds, float[] nllCarried, float[] nllReset) {
     if (tokenEnds.length != nllCarried.length || tokenEnds.length != nllReset.length) {
       throw new IllegalArgumentException(
-          "token counts differ: " + tokenEnds.length + " ends, " + nllCarried.length + " and "
-              + nllReset.length + " scores");
+          "token counts differ: "
+              + tokenEnds.length
+              + " ends, "
+              + nllCarried.length
+              + " and "
+              + nllReset.length
+              + " scores");
     }
     double[] gain = new double[sentences.size()];
     int token = 0;

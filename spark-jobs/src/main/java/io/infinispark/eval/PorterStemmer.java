@@ -19,76 +19,92 @@ import java.util.function.Predicate;
  * of the same step are not tried (Porter's longest-match rule, given the order of the lists).
  */
 public final class PorterStemmer {
-  /** A step's rule: replace {@code suffix} by {@code replacement} when the remaining stem passes. */
+  /**
+   * A step's rule: replace {@code suffix} by {@code replacement} when the remaining stem passes.
+   */
   private record Rule(String suffix, String replacement, Predicate<String> stemCondition) {}
 
-  private static final Map<String, String> IRREGULAR = Map.ofEntries(
-      Map.entry("sky", "sky"), Map.entry("skies", "sky"),
-      Map.entry("dying", "die"), Map.entry("lying", "lie"), Map.entry("tying", "tie"),
-      Map.entry("news", "news"),
-      Map.entry("innings", "inning"), Map.entry("inning", "inning"),
-      Map.entry("outings", "outing"), Map.entry("outing", "outing"),
-      Map.entry("cannings", "canning"), Map.entry("canning", "canning"),
-      Map.entry("howe", "howe"),
-      Map.entry("proceed", "proceed"), Map.entry("exceed", "exceed"), Map.entry("succeed", "succeed"));
+  private static final Map<String, String> IRREGULAR =
+      Map.ofEntries(
+          Map.entry("sky", "sky"),
+          Map.entry("skies", "sky"),
+          Map.entry("dying", "die"),
+          Map.entry("lying", "lie"),
+          Map.entry("tying", "tie"),
+          Map.entry("news", "news"),
+          Map.entry("innings", "inning"),
+          Map.entry("inning", "inning"),
+          Map.entry("outings", "outing"),
+          Map.entry("outing", "outing"),
+          Map.entry("cannings", "canning"),
+          Map.entry("canning", "canning"),
+          Map.entry("howe", "howe"),
+          Map.entry("proceed", "proceed"),
+          Map.entry("exceed", "exceed"),
+          Map.entry("succeed", "succeed"));
 
   private static final Predicate<String> M_ABOVE_0 = stem -> measure(stem) > 0;
   private static final Predicate<String> M_ABOVE_1 = stem -> measure(stem) > 1;
 
-  private static final List<Rule> STEP_2 = List.of(
-      new Rule("ational", "ate", M_ABOVE_0),
-      new Rule("tional", "tion", M_ABOVE_0),
-      new Rule("enci", "ence", M_ABOVE_0),
-      new Rule("anci", "ance", M_ABOVE_0),
-      new Rule("izer", "ize", M_ABOVE_0),
-      new Rule("bli", "ble", M_ABOVE_0),
-      // no -alli rule: step2 tries it first, and a word still ending -alli here (m = 0) stays as it is
-      new Rule("entli", "ent", M_ABOVE_0),
-      new Rule("eli", "e", M_ABOVE_0),
-      new Rule("ousli", "ous", M_ABOVE_0),
-      new Rule("ization", "ize", M_ABOVE_0),
-      new Rule("ation", "ate", M_ABOVE_0),
-      new Rule("ator", "ate", M_ABOVE_0),
-      new Rule("alism", "al", M_ABOVE_0),
-      new Rule("iveness", "ive", M_ABOVE_0),
-      new Rule("fulness", "ful", M_ABOVE_0),
-      new Rule("ousness", "ous", M_ABOVE_0),
-      new Rule("aliti", "al", M_ABOVE_0),
-      new Rule("iviti", "ive", M_ABOVE_0),
-      new Rule("biliti", "ble", M_ABOVE_0),
-      new Rule("fulli", "ful", M_ABOVE_0),
-      // the l stays with the stem when measuring, so geo-logi and theo-logi shorten too
-      new Rule("logi", "log", stem -> measure(stem + "l") > 0));
+  private static final List<Rule> STEP_2 =
+      List.of(
+          new Rule("ational", "ate", M_ABOVE_0),
+          new Rule("tional", "tion", M_ABOVE_0),
+          new Rule("enci", "ence", M_ABOVE_0),
+          new Rule("anci", "ance", M_ABOVE_0),
+          new Rule("izer", "ize", M_ABOVE_0),
+          new Rule("bli", "ble", M_ABOVE_0),
+          // no -alli rule: step2 tries it first, and a word still ending -alli here (m = 0) stays
+          // as it is
+          new Rule("entli", "ent", M_ABOVE_0),
+          new Rule("eli", "e", M_ABOVE_0),
+          new Rule("ousli", "ous", M_ABOVE_0),
+          new Rule("ization", "ize", M_ABOVE_0),
+          new Rule("ation", "ate", M_ABOVE_0),
+          new Rule("ator", "ate", M_ABOVE_0),
+          new Rule("alism", "al", M_ABOVE_0),
+          new Rule("iveness", "ive", M_ABOVE_0),
+          new Rule("fulness", "ful", M_ABOVE_0),
+          new Rule("ousness", "ous", M_ABOVE_0),
+          new Rule("aliti", "al", M_ABOVE_0),
+          new Rule("iviti", "ive", M_ABOVE_0),
+          new Rule("biliti", "ble", M_ABOVE_0),
+          new Rule("fulli", "ful", M_ABOVE_0),
+          // the l stays with the stem when measuring, so geo-logi and theo-logi shorten too
+          new Rule("logi", "log", stem -> measure(stem + "l") > 0));
 
-  private static final List<Rule> STEP_3 = List.of(
-      new Rule("icate", "ic", M_ABOVE_0),
-      new Rule("ative", "", M_ABOVE_0),
-      new Rule("alize", "al", M_ABOVE_0),
-      new Rule("iciti", "ic", M_ABOVE_0),
-      new Rule("ical", "ic", M_ABOVE_0),
-      new Rule("ful", "", M_ABOVE_0),
-      new Rule("ness", "", M_ABOVE_0));
+  private static final List<Rule> STEP_3 =
+      List.of(
+          new Rule("icate", "ic", M_ABOVE_0),
+          new Rule("ative", "", M_ABOVE_0),
+          new Rule("alize", "al", M_ABOVE_0),
+          new Rule("iciti", "ic", M_ABOVE_0),
+          new Rule("ical", "ic", M_ABOVE_0),
+          new Rule("ful", "", M_ABOVE_0),
+          new Rule("ness", "", M_ABOVE_0));
 
-  private static final List<Rule> STEP_4 = List.of(
-      new Rule("al", "", M_ABOVE_1),
-      new Rule("ance", "", M_ABOVE_1),
-      new Rule("ence", "", M_ABOVE_1),
-      new Rule("er", "", M_ABOVE_1),
-      new Rule("ic", "", M_ABOVE_1),
-      new Rule("able", "", M_ABOVE_1),
-      new Rule("ible", "", M_ABOVE_1),
-      new Rule("ant", "", M_ABOVE_1),
-      new Rule("ement", "", M_ABOVE_1),
-      new Rule("ment", "", M_ABOVE_1),
-      new Rule("ent", "", M_ABOVE_1),
-      new Rule("ion", "", stem -> measure(stem) > 1 && (stem.endsWith("s") || stem.endsWith("t"))),
-      new Rule("ou", "", M_ABOVE_1),
-      new Rule("ism", "", M_ABOVE_1),
-      new Rule("ate", "", M_ABOVE_1),
-      new Rule("iti", "", M_ABOVE_1),
-      new Rule("ous", "", M_ABOVE_1),
-      new Rule("ive", "", M_ABOVE_1),
-      new Rule("ize", "", M_ABOVE_1));
+  private static final List<Rule> STEP_4 =
+      List.of(
+          new Rule("al", "", M_ABOVE_1),
+          new Rule("ance", "", M_ABOVE_1),
+          new Rule("ence", "", M_ABOVE_1),
+          new Rule("er", "", M_ABOVE_1),
+          new Rule("ic", "", M_ABOVE_1),
+          new Rule("able", "", M_ABOVE_1),
+          new Rule("ible", "", M_ABOVE_1),
+          new Rule("ant", "", M_ABOVE_1),
+          new Rule("ement", "", M_ABOVE_1),
+          new Rule("ment", "", M_ABOVE_1),
+          new Rule("ent", "", M_ABOVE_1),
+          new Rule(
+              "ion", "", stem -> measure(stem) > 1 && (stem.endsWith("s") || stem.endsWith("t"))),
+          new Rule("ou", "", M_ABOVE_1),
+          new Rule("ism", "", M_ABOVE_1),
+          new Rule("ate", "", M_ABOVE_1),
+          new Rule("iti", "", M_ABOVE_1),
+          new Rule("ous", "", M_ABOVE_1),
+          new Rule("ive", "", M_ABOVE_1),
+          new Rule("ize", "", M_ABOVE_1));
 
   private PorterStemmer() {}
 
@@ -125,7 +141,10 @@ public final class PorterStemmer {
     return w.endsWith("s") ? cut(w, 1) : w;
   }
 
-  /** Past tenses and participles: -eed, -ed, -ing, then tidying the stem so later steps see it whole. */
+  /**
+   * Past tenses and participles: -eed, -ed, -ing, then tidying the stem so later steps see it
+   * whole.
+   */
   private static String step1b(String w) {
     if (w.endsWith("ied")) {
       return cut(w, 3) + (w.length() == 4 ? "ie" : "i");
@@ -232,15 +251,22 @@ public final class PorterStemmer {
     return n >= 2 && w.charAt(n - 1) == w.charAt(n - 2) && isConsonant(w, n - 1);
   }
 
-  /** *o: ends consonant–vowel–consonant, the last not w, x or y; or is a two-letter vowel–consonant. */
+  /**
+   * *o: ends consonant–vowel–consonant, the last not w, x or y; or is a two-letter vowel–consonant.
+   */
   private static boolean endsCvc(String w) {
     int n = w.length();
     if (n == 2) {
       return !isConsonant(w, 0) && isConsonant(w, 1);
     }
     char last = w.charAt(n - 1);
-    return n >= 3 && isConsonant(w, n - 3) && !isConsonant(w, n - 2) && isConsonant(w, n - 1)
-        && last != 'w' && last != 'x' && last != 'y';
+    return n >= 3
+        && isConsonant(w, n - 3)
+        && !isConsonant(w, n - 2)
+        && isConsonant(w, n - 1)
+        && last != 'w'
+        && last != 'x'
+        && last != 'y';
   }
 
   private static String cut(String w, int letters) {

@@ -10,9 +10,9 @@ import java.util.Map;
  * ROUGE-1, ROUGE-2 and ROUGE-L (Lin, 2004) as Google's rouge-score package computes them: text is
  * lowercased, every run of characters other than a–z and 0–9 becomes a space, tokens longer than
  * three characters are Porter-stemmed; precision, recall and F1 from clipped n-gram counts (N) or
- * the longest common subsequence (L). With several references, each metric takes the reference
- * that gives the best F1, as rouge-score's {@code score_multi} does.
- * The stemmer is Porter's with NLTK's extensions, as rouge-score's ({@link PorterStemmer}).
+ * the longest common subsequence (L). With several references, each metric takes the reference that
+ * gives the best F1, as rouge-score's {@code score_multi} does. The stemmer is Porter's with NLTK's
+ * extensions, as rouge-score's ({@link PorterStemmer}).
  */
 public final class Rouge {
   /** Precision, recall and F1 of one metric. */
@@ -69,7 +69,8 @@ public final class Rouge {
   /** The text lowercased and cut at every run of characters other than a–z and 0–9. */
   private static List<String> words(String text) {
     List<String> out = new ArrayList<>();
-    for (String word : text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", " ").trim().split(" ")) {
+    for (String word :
+        text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", " ").trim().split(" ")) {
       if (!word.isEmpty()) {
         out.add(word);
       }
@@ -84,7 +85,8 @@ public final class Rouge {
     for (Map.Entry<List<String>, Integer> e : candidateCounts.entrySet()) {
       overlap += Math.min(e.getValue(), referenceCounts.getOrDefault(e.getKey(), 0));
     }
-    return Score.of(overlap, Math.max(0, candidate.size() - n + 1), Math.max(0, reference.size() - n + 1));
+    return Score.of(
+        overlap, Math.max(0, candidate.size() - n + 1), Math.max(0, reference.size() - n + 1));
   }
 
   static Score lcs(List<String> reference, List<String> candidate) {
@@ -92,7 +94,10 @@ public final class Rouge {
     int[] current = new int[candidate.size() + 1];
     for (String r : reference) {
       for (int j = 1; j <= candidate.size(); j++) {
-        current[j] = r.equals(candidate.get(j - 1)) ? previous[j - 1] + 1 : Math.max(previous[j], current[j - 1]);
+        current[j] =
+            r.equals(candidate.get(j - 1))
+                ? previous[j - 1] + 1
+                : Math.max(previous[j], current[j - 1]);
       }
       int[] swap = previous;
       previous = current;

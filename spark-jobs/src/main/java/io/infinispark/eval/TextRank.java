@@ -1,21 +1,17 @@
 package io.infinispark.eval;
 
-import java.text.BreakIterator;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
  * Extractive summaries by TextRank (Mihalcea & Tarau, 2004): sentences are nodes, edges weigh word
  * overlap |Si ∩ Sj| / (log|Si| + log|Sj|) on stemmed words, PageRank (d = 0.85) ranks them, and the
- * best are taken in document order up to a word budget. A book is ranked in windows of
- * {@link #WINDOW} sentences (a full graph over a book's tens of thousands of sentences would cost
- * billions of pairs), scores divided by their window's mean; {@link Extractive#choose} takes the
- * best under the word budget.
+ * best are taken in document order up to a word budget. A book is ranked in windows of {@link
+ * #WINDOW} sentences (a full graph over a book's tens of thousands of sentences would cost billions
+ * of pairs), scores divided by their window's mean; {@link Extractive#choose} takes the best under
+ * the word budget.
  */
 public final class TextRank {
   static final int WINDOW = 400;
@@ -47,7 +43,9 @@ public final class TextRank {
     double[] outSum = new double[n];
     for (int i = 0; i < n; i++) {
       for (int j = i + 1; j < n; j++) {
-        double w = similarity(words.get(i), sentences.get(i).size(), words.get(j), sentences.get(j).size());
+        double w =
+            similarity(
+                words.get(i), sentences.get(i).size(), words.get(j), sentences.get(j).size());
         weight[i][j] = weight[j][i] = w;
         outSum[i] += w;
         outSum[j] += w;
@@ -88,5 +86,4 @@ public final class TextRank {
     }
     return overlap / (Math.log(lengthA) + Math.log(lengthB));
   }
-
 }

@@ -22,36 +22,60 @@ import picocli.CommandLine.Option;
  * the cost per token stays flat as the design promises (the memory does not grow). Runs the
  * recurrence itself, without Spark, on seeded random tokens.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Recur throughput on generated documents: tokens/s, ms per segment, and the "
-        + "per-token time ratio of the longest document over the shortest (flat ≈ 1.0)")
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Recur throughput on generated documents: tokens/s, ms per segment, and the "
+            + "per-token time ratio of the longest document over the shortest (flat ≈ 1.0)")
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--lengths", split = ",", defaultValue = "8192,32768,131072,524288",
+  @Option(
+      names = "--lengths",
+      split = ",",
+      defaultValue = "8192,32768,131072,524288",
       description = "Document lengths in tokens (default: ${DEFAULT-VALUE})")
   List<Integer> lengths;
 
-  @Option(names = "--lanes", defaultValue = "1",
-      description = "Documents read side by side; each length is run with this many copies (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--lanes",
+      defaultValue = "1",
+      description =
+          "Documents read side by side; each length is run with this many copies (default: ${DEFAULT-VALUE})")
   int lanes;
 
   @Mixin ModelOption model;
 
-  @Option(names = "--dtype", defaultValue = "float32", description = "Weights dtype (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--dtype",
+      defaultValue = "float32",
+      description = "Weights dtype (default: ${DEFAULT-VALUE})")
   String dtype;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Token generator seed (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Token generator seed (default: ${DEFAULT-VALUE})")
   long seed;
 
   @Override
   public Integer call() throws Exception {
     ModelBundle bundle = model.load();
     ModelConfig c = bundle.weights().config();
-    System.out.printf("bench: %s · %,d parameters · segment %d · lanes %d · dtype %s · %d cores · %s%n",
-        bundle.dir(), c.parameterCount(), c.segmentLength(), lanes, dtype,
-        Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
-    try (InfiniTransformer transformer = InfiniTransformer.load(bundle.weights(), Device.cpu(), Precision.parse(dtype))) {
+    System.out.printf(
+        "bench: %s · %,d parameters · segment %d · lanes %d · dtype %s · %d cores · %s%n",
+        bundle.dir(),
+        c.parameterCount(),
+        c.segmentLength(),
+        lanes,
+        dtype,
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.arch"));
+    try (InfiniTransformer transformer =
+        InfiniTransformer.load(bundle.weights(), Device.cpu(), Precision.parse(dtype))) {
       run(transformer, 4 * c.segmentLength()); // warm-up: native kernels, allocator, JIT
-      System.out.printf("%10s %9s %10s %12s %12s%n", "tokens", "segments", "seconds", "tokens/s", "ms/segment");
+      System.out.printf(
+          "%10s %9s %10s %12s %12s%n", "tokens", "segments", "seconds", "tokens/s", "ms/segment");
       double firstPerToken = 0;
       double lastPerToken = 0;
       for (int length : lengths) {
@@ -61,10 +85,17 @@ final class BenchCommand implements Callable<Integer> {
         double perToken = seconds / ((double) length * lanes);
         firstPerToken = firstPerToken == 0 ? perToken : firstPerToken;
         lastPerToken = perToken;
-        System.out.printf(Locale.ROOT, "%10d %9d %10.1f %12.0f %12.1f%n",
-            length, segments, seconds, 1 / perToken, seconds * 1000 / segments);
+        System.out.printf(
+            Locale.ROOT,
+            "%10d %9d %10.1f %12.0f %12.1f%n",
+            length,
+            segments,
+            seconds,
+            1 / perToken,
+            seconds * 1000 / segments);
       }
-      System.out.printf(Locale.ROOT, "per-token time, longest / shortest: %.3f%n", lastPerToken / firstPerToken);
+      System.out.printf(
+          Locale.ROOT, "per-token time, longest / shortest: %.3f%n", lastPerToken / firstPerToken);
     }
     return 0;
   }

@@ -15,14 +15,16 @@ import java.util.SplittableRandom;
 /**
  * Training examples from a tokenized corpus: text windows drawn uniformly over the training split's
  * tokens, passkey examples in the evaluation's own wording (the needle's key drawn from seeds below
- * {@link #EVALUATION_SEEDS}, and never equal to a key the evaluation's first {@link
- * #RESERVED_KEYS} seeds give), and validation windows from the held-out split.
+ * {@link #EVALUATION_SEEDS}, and never equal to a key the evaluation's first {@link #RESERVED_KEYS}
+ * seeds give), and validation windows from the held-out split.
  */
 final class CorpusTrainingData implements TrainingData {
   /** Evaluation grids draw keys from seeds starting here (see {@code eval --seed}). */
   static final long EVALUATION_SEEDS = 1_000_000;
+
   /** Keys of this many evaluation seeds are never trained on. */
   static final int RESERVED_KEYS = 10_000;
+
   static final int VALIDATION_WINDOWS_PER_DOCUMENT = 2;
 
   private final List<int[]> train;
@@ -32,7 +34,8 @@ final class CorpusTrainingData implements TrainingData {
   private final TextTokenizer tokenizer;
   private final Set<String> evaluationKeys = new HashSet<>();
 
-  CorpusTrainingData(List<int[]> train, List<int[]> heldOut, PasskeyGenerator passkeys, TextTokenizer tokenizer) {
+  CorpusTrainingData(
+      List<int[]> train, List<int[]> heldOut, PasskeyGenerator passkeys, TextTokenizer tokenizer) {
     if (train.isEmpty()) {
       throw new IllegalArgumentException("the corpus has no training documents");
     }
@@ -88,7 +91,8 @@ final class CorpusTrainingData implements TrainingData {
   }
 
   @Override
-  public TrainingExample passkey(SplittableRandom random, int length, int exampleTokens, int needleBefore) {
+  public TrainingExample passkey(
+      SplittableRandom random, int length, int exampleTokens, int needleBefore) {
     long seed;
     do {
       seed = random.nextLong(EVALUATION_SEEDS);
@@ -102,8 +106,14 @@ final class CorpusTrainingData implements TrainingData {
     // shallower until the needle ends in time: uniform over the depths allowed, by rejection
     for (int tries = 0; needleEnd(example, length, answer, needle) > needleBefore; tries++) {
       if (tries == 64 || example.depth() == 0) {
-        throw new IllegalArgumentException("a passkey needle cannot end before token " + needleBefore
-            + " of a " + length + "-token window in a " + exampleTokens + "-token example");
+        throw new IllegalArgumentException(
+            "a passkey needle cannot end before token "
+                + needleBefore
+                + " of a "
+                + length
+                + "-token window in a "
+                + exampleTokens
+                + "-token example");
       }
       example = passkeys.example(requested, random.nextDouble() * example.depth(), seed);
     }
@@ -111,8 +121,12 @@ final class CorpusTrainingData implements TrainingData {
     int prefix = length - prompt.length - answer.length;
     if (prefix < 0) {
       throw new IllegalArgumentException(
-          "a passkey example needs " + (prompt.length + answer.length) + " tokens with this tokenizer, but a"
-              + " training window has " + length + ": raise --window-segments or set --passkey-lanes 0");
+          "a passkey example needs "
+              + (prompt.length + answer.length)
+              + " tokens with this tokenizer, but a"
+              + " training window has "
+              + length
+              + ": raise --window-segments or set --passkey-lanes 0");
     }
     int[] tokens = new int[length];
     System.arraycopy(window(random, prefix), 0, tokens, 0, prefix);

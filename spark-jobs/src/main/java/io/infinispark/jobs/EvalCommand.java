@@ -21,35 +21,60 @@ import picocli.CommandLine.Option;
  * OUTPUT/RUN_ID/: passkey_examples and passkey_segments (the generated set), passkey (one row per
  * example) and passkey_grid (accuracy per length × depth).
  */
-@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Passkey retrieval accuracy over a grid of lengths (model tokens) and needle depths")
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Passkey retrieval accuracy over a grid of lengths (model tokens) and needle depths")
 final class EvalCommand implements Callable<Integer> {
-  @Option(names = "--passkey-lengths", split = ",", defaultValue = "32768,131072",
-      description = "Lengths in model tokens (default: ${DEFAULT-VALUE}; the paper's grid: 32768,131072,262144,524288,1048576)")
+  @Option(
+      names = "--passkey-lengths",
+      split = ",",
+      defaultValue = "32768,131072",
+      description =
+          "Lengths in model tokens (default: ${DEFAULT-VALUE}; the paper's grid: 32768,131072,262144,524288,1048576)")
   List<Long> lengths;
 
-  @Option(names = "--passkey-depths", split = ",", defaultValue = "0,0.5,1",
+  @Option(
+      names = "--passkey-depths",
+      split = ",",
+      defaultValue = "0,0.5,1",
       description = "Needle depths, 0 = start … 1 = end (default: ${DEFAULT-VALUE})")
   List<Double> depths;
 
-  @Option(names = "--passkey-keys", defaultValue = "1", description = "Keys per cell (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--passkey-keys",
+      defaultValue = "1",
+      description = "Keys per cell (default: ${DEFAULT-VALUE})")
   int keys;
 
-  @Option(names = "--passkey-digits", defaultValue = "5",
+  @Option(
+      names = "--passkey-digits",
+      defaultValue = "5",
       description = "Digits per key, 1-18 (default: ${DEFAULT-VALUE}, as in the paper)")
   int digits;
 
-  @Option(names = "--passkey-filler-file", paramLabel = "FILE",
-      description = "Filler sentences, one per line, instead of the paper's five (text the model never trained on)")
+  @Option(
+      names = "--passkey-filler-file",
+      paramLabel = "FILE",
+      description =
+          "Filler sentences, one per line, instead of the paper's five (text the model never trained on)")
   Path fillerFile;
 
-  @Option(names = "--passkey-set", paramLabel = "DIR",
-      description = "Read a prepared set (./run.sh datasets passkey --out DIR) instead of generating one; "
-          + "the grid, digit and filler options then come from the set")
+  @Option(
+      names = "--passkey-set",
+      paramLabel = "DIR",
+      description =
+          "Read a prepared set (./run.sh datasets passkey --out DIR) instead of generating one; "
+              + "the grid, digit and filler options then come from the set")
   String passkeySet;
 
-  @Option(names = "--seed", defaultValue = "1000000",
-      description = "First key seed; evaluation keys are seeds ≥ 1,000,000 (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seed",
+      defaultValue = "1000000",
+      description =
+          "First key seed; evaluation keys are seeds ≥ 1,000,000 (default: ${DEFAULT-VALUE})")
   long seed;
 
   @Mixin ModelOption model;
@@ -57,13 +82,21 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--output", description = "Where run directories go (default: ./runs)")
   String output;
 
-  @Option(names = "--run-id", description = "Name of the run directory (default: eval-<date-time>-<suffix>)")
+  @Option(
+      names = "--run-id",
+      description = "Name of the run directory (default: eval-<date-time>-<suffix>)")
   String runId;
 
-  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--device",
+      defaultValue = "auto",
+      description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
   String device;
 
-  @Option(names = "--dtype", defaultValue = "float32", description = "Weights dtype (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--dtype",
+      defaultValue = "float32",
+      description = "Weights dtype (default: ${DEFAULT-VALUE})")
   String dtype;
 
   @Mixin SparkOptions spark;
@@ -71,24 +104,44 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ModelBundle bundle = model.load();
-    String dir = (output != null ? output : Path.of("runs").toAbsolutePath().toString()) + "/"
-        + (runId != null ? runId : "eval-" + Main.newRunId());
+    String dir =
+        (output != null ? output : Path.of("runs").toAbsolutePath().toString())
+            + "/"
+            + (runId != null ? runId : "eval-" + Main.newRunId());
     RecurOptions options = new RecurOptions(1, 0, DevicePolicy.parse(device), dtype);
     SparkSession session = spark.start("infini-spark eval");
     try {
-      List<Row> grid = passkeySet != null
-          ? evaluatePrepared(session, bundle, passkeySet, dir, options)
-          : passkey(session, bundle, spec(), new PasskeySets.Grid(lengths, depths, keys, seed), dir, options);
-      System.out.printf("passkey: %d examples read through %s (%s)%n",
-          grid.stream().mapToLong(r -> r.getLong(2)).sum(), bundle.dir(), bundle.weights().provenance());
+      List<Row> grid =
+          passkeySet != null
+              ? evaluatePrepared(session, bundle, passkeySet, dir, options)
+              : passkey(
+                  session,
+                  bundle,
+                  spec(),
+                  new PasskeySets.Grid(lengths, depths, keys, seed),
+                  dir,
+                  options);
+      System.out.printf(
+          "passkey: %d examples read through %s (%s)%n",
+          grid.stream().mapToLong(r -> r.getLong(2)).sum(),
+          bundle.dir(),
+          bundle.weights().provenance());
       System.out.printf("%12s %7s %9s %9s%n", "tokens", "depth", "examples", "accuracy");
       for (Row r : grid) {
-        System.out.printf(Locale.ROOT, "%12d %7.2f %9d %8.0f%%%n", r.getLong(0), r.getDouble(1), r.getLong(2), 100 * r.getDouble(3));
+        System.out.printf(
+            Locale.ROOT,
+            "%12d %7.2f %9d %8.0f%%%n",
+            r.getLong(0),
+            r.getDouble(1),
+            r.getLong(2),
+            100 * r.getDouble(3));
       }
       String set = passkeySet != null ? passkeySet : dir + "/passkey_set";
-      System.out.println("outputs: " + dir + "/{passkey,passkey_grid} (Parquet), from the set " + set);
+      System.out.println(
+          "outputs: " + dir + "/{passkey,passkey_grid} (Parquet), from the set " + set);
       if (bundle.weights().isRandomInit()) {
-        System.out.println("note: the model's weights are a seeded random initialisation (untrained): expect 0%.");
+        System.out.println(
+            "note: the model's weights are a seeded random initialisation (untrained): expect 0%.");
       }
     } finally {
       session.stop();
@@ -106,30 +159,50 @@ final class EvalCommand implements Callable<Integer> {
    * Generates a passkey set for this model's tokenizer into dir/passkey_set, reads it through the
    * model, writes dir/passkey and dir/passkey_grid; returns the grid.
    */
-  static List<Row> passkey(SparkSession session, ModelBundle bundle, PasskeySpec spec, PasskeySets.Grid grid,
-      String dir, RecurOptions options) {
+  static List<Row> passkey(
+      SparkSession session,
+      ModelBundle bundle,
+      PasskeySpec spec,
+      PasskeySets.Grid grid,
+      String dir,
+      RecurOptions options) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
-    Broadcast<PasskeyGenerator> generator = jsc.broadcast(new PasskeyGenerator(spec, bundle.tokenizer()));
+    Broadcast<PasskeyGenerator> generator =
+        jsc.broadcast(new PasskeyGenerator(spec, bundle.tokenizer()));
     String set = dir + "/passkey_set";
     PasskeySets.write(session, generator, grid, bundle.weights().config().segmentLength(), set);
     return evaluate(session, bundle, set, dir, options);
   }
 
   /** Reads a set made earlier by {@code datasets passkey}, after checking it fits the model. */
-  static List<Row> evaluatePrepared(SparkSession session, ModelBundle bundle, String set, String dir,
-      RecurOptions options) {
+  static List<Row> evaluatePrepared(
+      SparkSession session, ModelBundle bundle, String set, String dir, RecurOptions options) {
     PasskeySets.checkSet(session, set, bundle.weights().config().segmentLength());
     return evaluate(session, bundle, set, dir, options);
   }
 
-  /** Reads the passkey set in {@code set}, writes dir/passkey and dir/passkey_grid; returns the grid. */
-  private static List<Row> evaluate(SparkSession session, ModelBundle bundle, String set, String dir,
-      RecurOptions options) {
+  /**
+   * Reads the passkey set in {@code set}, writes dir/passkey and dir/passkey_grid; returns the
+   * grid.
+   */
+  private static List<Row> evaluate(
+      SparkSession session, ModelBundle bundle, String set, String dir, RecurOptions options) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(session.sparkContext());
-    PasskeyStage.run(session.read().parquet(set + "/examples"), session.read().parquet(set + "/segments"),
-            jsc.broadcast(bundle.weights()), jsc.broadcast(bundle.tokenizer()), options)
-        .write().parquet(RunTable.PASSKEY.in(dir));
-    PasskeyStage.grid(session.read().parquet(RunTable.PASSKEY.in(dir))).write().parquet(RunTable.PASSKEY_GRID.in(dir));
-    return session.read().parquet(RunTable.PASSKEY_GRID.in(dir)).orderBy("requested_tokens", "depth").collectAsList();
+    PasskeyStage.run(
+            session.read().parquet(set + "/examples"),
+            session.read().parquet(set + "/segments"),
+            jsc.broadcast(bundle.weights()),
+            jsc.broadcast(bundle.tokenizer()),
+            options)
+        .write()
+        .parquet(RunTable.PASSKEY.in(dir));
+    PasskeyStage.grid(session.read().parquet(RunTable.PASSKEY.in(dir)))
+        .write()
+        .parquet(RunTable.PASSKEY_GRID.in(dir));
+    return session
+        .read()
+        .parquet(RunTable.PASSKEY_GRID.in(dir))
+        .orderBy("requested_tokens", "depth")
+        .collectAsList();
   }
 }

@@ -14,18 +14,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Loaded models are immutable and thread-safe for inference; they live as long as the JVM.
  */
 final class ExecutorModels {
-  private static final ConcurrentHashMap<String, InfiniTransformer> LOADED = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, InfiniTransformer> LOADED =
+      new ConcurrentHashMap<>();
   private static final AtomicInteger LOADS = new AtomicInteger();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> LOADED.values().forEach(InfiniTransformer::close)));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> LOADED.values().forEach(InfiniTransformer::close)));
   }
 
   private ExecutorModels() {}
 
   static InfiniTransformer get(ModelWeights weights, Device device, DataType dtype) {
     String key =
-        Checkpoint.configHash(weights.config()) + "|" + weights.provenance() + "|" + device + "|" + dtype;
+        Checkpoint.configHash(weights.config())
+            + "|"
+            + weights.provenance()
+            + "|"
+            + device
+            + "|"
+            + dtype;
     return LOADED.computeIfAbsent(
         key,
         k -> {
@@ -34,7 +42,10 @@ final class ExecutorModels {
         });
   }
 
-  /** The model on the device this task should use: its Spark-assigned GPU, or the CPU (see {@link DevicePolicy}). */
+  /**
+   * The model on the device this task should use: its Spark-assigned GPU, or the CPU (see {@link
+   * DevicePolicy}).
+   */
   static InfiniTransformer forThisTask(ModelWeights weights, RecurOptions options) {
     org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
     Device device = options.device().choose(task == null ? null : task.resourcesJMap());

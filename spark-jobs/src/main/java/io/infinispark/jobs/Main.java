@@ -5,9 +5,9 @@ import io.infinispark.data.passkey.PasskeySets;
 import io.infinispark.data.passkey.PasskeySpec;
 import io.infinispark.report.HtmlReport;
 import java.nio.file.Path;
-import java.util.List;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
@@ -32,71 +32,128 @@ import picocli.CommandLine.Option;
       "carrying its compressive memory across segments, and writes per-segment and per-document",
       "metrics to Parquet under OUTPUT/RUN_ID/."
     },
-    subcommands = {BenchCommand.class, TrainCommand.class, TrainTokenizerCommand.class, DatasetsCommand.class, EvalCommand.class, ReportCommand.class})
+    subcommands = {
+      BenchCommand.class,
+      TrainCommand.class,
+      TrainTokenizerCommand.class,
+      DatasetsCommand.class,
+      EvalCommand.class,
+      ReportCommand.class
+    })
 public final class Main implements Callable<Integer> {
-  @Option(names = "--input", paramLabel = "PATH",
-      description = "File or directory of .txt, .jsonl or .parquet documents (default: bundled sample corpus)")
+  @Option(
+      names = "--input",
+      paramLabel = "PATH",
+      description =
+          "File or directory of .txt, .jsonl or .parquet documents (default: bundled sample corpus)")
   String input;
 
-  @Option(names = "--output", paramLabel = "DIR", description = "Where run directories go (default: ./runs)")
+  @Option(
+      names = "--output",
+      paramLabel = "DIR",
+      description = "Where run directories go (default: ./runs)")
   String output;
 
   @Mixin ModelOption model;
 
-  @Option(names = "--run-id", description = "Name of the run directory (default: date-time and a random suffix)")
+  @Option(
+      names = "--run-id",
+      description = "Name of the run directory (default: date-time and a random suffix)")
   String runId;
 
-  @Option(names = "--lanes", defaultValue = "0",
-      description = "Documents read side by side in one batched step; 0 = auto: 64 when tasks get GPUs, else 1 (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--lanes",
+      defaultValue = "0",
+      description =
+          "Documents read side by side in one batched step; 0 = auto: 64 when tasks get GPUs, else 1 (default: ${DEFAULT-VALUE})")
   int lanes;
 
-  @Option(names = "--partitions", defaultValue = "0",
-      description = "Recur tasks; 0 = one per batch up to Spark's parallelism (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--partitions",
+      defaultValue = "0",
+      description =
+          "Recur tasks; 0 = one per batch up to Spark's parallelism (default: ${DEFAULT-VALUE})")
   int partitions;
 
-  @Option(names = "--device", defaultValue = "auto",
-      description = "auto (the task's Spark-assigned GPU, else CPU), cpu or gpu (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--device",
+      defaultValue = "auto",
+      description =
+          "auto (the task's Spark-assigned GPU, else CPU), cpu or gpu (default: ${DEFAULT-VALUE})")
   String device;
 
-  @Option(names = "--dtype", defaultValue = "float32",
-      description = "Weights dtype: float32, float16, or bfloat16 (GPU only); memory stays float32 (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--dtype",
+      defaultValue = "float32",
+      description =
+          "Weights dtype: float32, float16, or bfloat16 (GPU only); memory stays float32 (default: ${DEFAULT-VALUE})")
   String dtype;
 
-  @Option(names = "--memory-ablation", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Also read every document with its memory reset at every segment: the memory's gain in "
-          + "perplexity, and the model-guided (memory-gain) summary. On by default; --no-memory-ablation "
-          + "halves the model time")
+  @Option(
+      names = "--memory-ablation",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Also read every document with its memory reset at every segment: the memory's gain in "
+              + "perplexity, and the model-guided (memory-gain) summary. On by default; --no-memory-ablation "
+              + "halves the model time")
   boolean memoryAblation;
 
-  @Option(names = "--bucket-tokens", defaultValue = "65536",
-      description = "Width of the perplexity-by-position buckets, in tokens (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--bucket-tokens",
+      defaultValue = "65536",
+      description =
+          "Width of the perplexity-by-position buckets, in tokens (default: ${DEFAULT-VALUE})")
   long bucketTokens;
 
-  @Option(names = "--summary-words", defaultValue = "300",
+  @Option(
+      names = "--summary-words",
+      defaultValue = "300",
       description = "About how many words each summary has (default: ${DEFAULT-VALUE})")
   int summaryWords;
 
-  @Option(names = "--abstractive-tokens", defaultValue = "0",
-      description = "Also generate abstractive summaries of up to N tokens after \"TL;DR:\" (0 = off; for trained checkpoints)")
+  @Option(
+      names = "--abstractive-tokens",
+      defaultValue = "0",
+      description =
+          "Also generate abstractive summaries of up to N tokens after \"TL;DR:\" (0 = off; for trained checkpoints)")
   int abstractiveTokens;
 
-  @Option(names = "--temperature", defaultValue = "0.7", description = "Sampling temperature for abstractive summaries; 0 = greedy (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--temperature",
+      defaultValue = "0.7",
+      description =
+          "Sampling temperature for abstractive summaries; 0 = greedy (default: ${DEFAULT-VALUE})")
   double temperature;
 
-  @Option(names = "--top-p", defaultValue = "0.9", description = "Nucleus sampling threshold (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--top-p",
+      defaultValue = "0.9",
+      description = "Nucleus sampling threshold (default: ${DEFAULT-VALUE})")
   double topP;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Sampling seed (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Sampling seed (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--passkey-lengths", split = ",", defaultValue = "4096,16384",
-      description = "Lengths of the small passkey grid read after the corpus, at depths 0, 0.5, 1 (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--passkey-lengths",
+      split = ",",
+      defaultValue = "4096,16384",
+      description =
+          "Lengths of the small passkey grid read after the corpus, at depths 0, 0.5, 1 (default: ${DEFAULT-VALUE})")
   List<Long> passkeyLengths;
 
   @Option(names = "--no-passkey", description = "Skip the passkey grid")
   boolean noPasskey;
 
-  @Option(names = "--progress-seconds", defaultValue = "5", description = "Seconds between progress lines (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--progress-seconds",
+      defaultValue = "5",
+      description = "Seconds between progress lines (default: ${DEFAULT-VALUE})")
   long progressSeconds;
 
   @Mixin SparkOptions spark;
@@ -133,12 +190,26 @@ public final class Main implements Callable<Integer> {
     String id = runId != null ? runId : newRunId();
     RecurOptions recur = new RecurOptions(lanes, partitions, DevicePolicy.parse(device), dtype);
     ModelBundle bundle = ModelBundle.load(modelDir);
-    PipelineConfig config = new PipelineConfig(in, out + "/" + id, recur, memoryAblation, bucketTokens, summaryWords,
-        new AbstractiveOptions(abstractiveTokens, new io.infinispark.model.Sampling(temperature, topP, seed)));
+    PipelineConfig config =
+        new PipelineConfig(
+            in,
+            out + "/" + id,
+            recur,
+            memoryAblation,
+            bucketTokens,
+            summaryWords,
+            new AbstractiveOptions(
+                abstractiveTokens, new io.infinispark.model.Sampling(temperature, topP, seed)));
     SparkSession session = spark.start("infini-spark " + id);
     try {
-      System.out.printf("Infini-Spark run %s · input %s · model %s (%s) · Spark %s %s%n",
-          id, in, modelDir, bundle.weights().provenance(), session.version(), session.sparkContext().master());
+      System.out.printf(
+          "Infini-Spark run %s · input %s · model %s (%s) · Spark %s %s%n",
+          id,
+          in,
+          modelDir,
+          bundle.weights().provenance(),
+          session.version(),
+          session.sparkContext().master());
       Progress progress = new Progress(session, System.out, true, progressSeconds);
       PipelineJob.Result result = PipelineJob.run(session, config, bundle, progress);
       printSummary(result, bundle);
@@ -155,49 +226,83 @@ public final class Main implements Callable<Integer> {
   /** A small passkey grid through the same model, into the run directory (the report shows it). */
   private void passkeyGrid(SparkSession session, PipelineConfig config, ModelBundle bundle) {
     System.out.println("» passkey …");
-    List<Row> grid = EvalCommand.passkey(session, bundle, PasskeySpec.paper(),
-        new PasskeySets.Grid(passkeyLengths, List.of(0.0, 0.5, 1.0), 1, 1_000_000), config.runDir(),
-        config.recur().withLanes(1));
+    List<Row> grid =
+        EvalCommand.passkey(
+            session,
+            bundle,
+            PasskeySpec.paper(),
+            new PasskeySets.Grid(passkeyLengths, List.of(0.0, 0.5, 1.0), 1, 1_000_000),
+            config.runDir(),
+            config.recur().withLanes(1));
     StringBuilder line = new StringBuilder("  passkey accuracy (tokens @ depth):");
     for (Row r : grid) {
-      line.append(String.format(Locale.ROOT, " %d@%.1f=%.0f%%", r.getLong(0), r.getDouble(1), 100 * r.getDouble(3)));
+      line.append(
+          String.format(
+              Locale.ROOT, " %d@%.1f=%.0f%%", r.getLong(0), r.getDouble(1), 100 * r.getDouble(3)));
     }
     System.out.println(line);
   }
 
   static String newRunId() {
     String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    return time + "-" + Integer.toHexString(new java.util.Random().nextInt(0x10000) | 0x10000).substring(1);
+    return time
+        + "-"
+        + Integer.toHexString(new java.util.Random().nextInt(0x10000) | 0x10000).substring(1);
   }
 
   private static void printSummary(PipelineJob.Result result, ModelBundle bundle) {
     System.out.println();
     boolean ablation = !result.resetPerplexity().isEmpty();
-    System.out.printf("%-28s %12s %9s %12s %10s%s%n", "document", "tokens", "segments", "perplexity", "tok/s",
+    System.out.printf(
+        "%-28s %12s %9s %12s %10s%s%n",
+        "document",
+        "tokens",
+        "segments",
+        "perplexity",
+        "tok/s",
         ablation ? String.format("%14s %12s", "ppl (reset)", "memory gain") : "");
     for (Row r : result.docMetrics()) {
       String id = r.getAs("doc_id");
       double perplexity = r.getAs("perplexity");
       Double reset = r.getAs("perplexity_reset");
-      System.out.printf(Locale.ROOT, "%-28s %12s %9d %12.2f %10s%s%n",
-          id, Format.count(r.<Long>getAs("n_tokens")), r.<Integer>getAs("n_segments"),
-          perplexity, Format.count(Math.round(r.<Double>getAs("tokens_per_second"))),
-          reset == null ? "" : String.format(Locale.ROOT, "%14.2f %11.1f%%", reset, 100 * r.<Double>getAs("memory_gain")));
+      System.out.printf(
+          Locale.ROOT,
+          "%-28s %12s %9d %12.2f %10s%s%n",
+          id,
+          Format.count(r.<Long>getAs("n_tokens")),
+          r.<Integer>getAs("n_segments"),
+          perplexity,
+          Format.count(Math.round(r.<Double>getAs("tokens_per_second"))),
+          reset == null
+              ? ""
+              : String.format(
+                  Locale.ROOT, "%14.2f %11.1f%%", reset, 100 * r.<Double>getAs("memory_gain")));
     }
     if (ablation) {
-      System.out.println("memory gain: how much lower the perplexity is with the memory carried than reset at every segment");
+      System.out.println(
+          "memory gain: how much lower the perplexity is with the memory carried than reset at every segment");
     }
-    System.out.printf("%n%d documents · %s tokens · %d error rows · wall time %s%n",
-        result.docMetrics().size(), Format.count(result.tokens()), result.errors(), Format.duration(result.wallMillis()));
+    System.out.printf(
+        "%n%d documents · %s tokens · %d error rows · wall time %s%n",
+        result.docMetrics().size(),
+        Format.count(result.tokens()),
+        result.errors(),
+        Format.duration(result.wallMillis()));
     if (bundle.weights().isRandomInit()) {
-      System.out.println("note: the model's weights are a seeded random initialisation (untrained); "
-          + "its perplexity is near the vocabulary size, not a quality figure.");
+      System.out.println(
+          "note: the model's weights are a seeded random initialisation (untrained); "
+              + "its perplexity is near the vocabulary size, not a quality figure.");
     }
-    System.out.println("outputs: " + result.runDir()
-        + "/{documents,references,segments,segment_metrics,doc_metrics,perplexity,summaries,rouge,errors}"
-        + " (Parquet) and manifest.json");
+    System.out.println(
+        "outputs: "
+            + result.runDir()
+            + "/{documents,references,segments,segment_metrics,doc_metrics,perplexity,summaries,rouge,errors}"
+            + " (Parquet) and manifest.json");
     if (result.errors() > 0) {
-      System.out.println("errors:  see " + RunTable.ERRORS.in(result.runDir()) + " for which documents were left out and why");
+      System.out.println(
+          "errors:  see "
+              + RunTable.ERRORS.in(result.runDir())
+              + " for which documents were left out and why");
     }
   }
 }

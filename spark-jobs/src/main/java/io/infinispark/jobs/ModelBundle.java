@@ -18,12 +18,16 @@ public record ModelBundle(Path dir, ModelWeights weights, TextTokenizer tokenize
     ModelWeights weights = Checkpoint.load(dir);
     Path tokenizerFile = dir.resolve(Checkpoint.TOKENIZER);
     if (!Files.isRegularFile(tokenizerFile)) {
-      throw new IllegalArgumentException("model directory " + dir + " has no " + Checkpoint.TOKENIZER);
+      throw new IllegalArgumentException(
+          "model directory " + dir + " has no " + Checkpoint.TOKENIZER);
     }
     TextTokenizer tokenizer = Tokenizers.load(tokenizerFile);
     if (tokenizer.vocabSize() > weights.config().vocabSize()) {
       throw new IllegalArgumentException(
-          dir + ": tokenizer has " + tokenizer.vocabSize() + " tokens but the model only "
+          dir
+              + ": tokenizer has "
+              + tokenizer.vocabSize()
+              + " tokens but the model only "
               + weights.config().vocabSize());
     }
     return new ModelBundle(dir, weights, tokenizer);

@@ -35,17 +35,41 @@ public final class PasskeyStage {
       Broadcast<ModelWeights> weights,
       Broadcast<TextTokenizer> tokenizer,
       RecurOptions options) {
-    int partitions = (int) Math.max(1, Math.min(examples.count(), segments.sparkSession().sparkContext().defaultParallelism()));
+    int partitions =
+        (int)
+            Math.max(
+                1,
+                Math.min(
+                    examples.count(), segments.sparkSession().sparkContext().defaultParallelism()));
     Dataset<Row> rows =
         segments
-            .join(examples.select("doc_id", "requested_tokens", "depth", "passkey", "n_tokens"), "doc_id")
-            .select("doc_id", "seg_idx", "n_segments", "tokens", "requested_tokens", "depth", "passkey", "n_tokens");
+            .join(
+                examples.select("doc_id", "requested_tokens", "depth", "passkey", "n_tokens"),
+                "doc_id")
+            .select(
+                "doc_id",
+                "seg_idx",
+                "n_segments",
+                "tokens",
+                "requested_tokens",
+                "depth",
+                "passkey",
+                "n_tokens");
     Row longest = examples.agg(max(length(col("passkey")))).first();
     int longestKey = longest.isNullAt(0) ? 0 : longest.getInt(0); // null: no examples
     int newTokens = Math.max(NEW_TOKENS, longestKey + 2);
-    ReadAndContinue.Finish answer = (r, predicted) -> RowFactory.create(r.getString(0), r.getLong(4), r.getDouble(5),
-        r.getString(6), r.getLong(7), predicted, PasskeyScoring.correct(predicted, r.getString(6)));
-    return new ReadAndContinue(weights, tokenizer, options, new int[0], newTokens, Sampling.GREEDY, answer)
+    ReadAndContinue.Finish answer =
+        (r, predicted) ->
+            RowFactory.create(
+                r.getString(0),
+                r.getLong(4),
+                r.getDouble(5),
+                r.getString(6),
+                r.getLong(7),
+                predicted,
+                PasskeyScoring.correct(predicted, r.getString(6)));
+    return new ReadAndContinue(
+            weights, tokenizer, options, new int[0], newTokens, Sampling.GREEDY, answer)
         .over(rows, partitions, Tables.PASSKEY);
   }
 

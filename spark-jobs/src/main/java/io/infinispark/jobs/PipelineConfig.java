@@ -7,7 +7,8 @@ package io.infinispark.jobs;
  * @param runDir where this run's tables and manifest go (any Hadoop path); must not exist yet
  * @param recur how the recur stage runs
  * @param memoryAblation also read every document with its memory reset at every segment
- * @param bucketTokens width of the perplexity table's position buckets (rounded up to whole segments)
+ * @param bucketTokens width of the perplexity table's position buckets (rounded up to whole
+ *     segments)
  * @param summaryWords about how many words each summary has
  * @param abstractive whether and how to generate abstractive summaries
  */

@@ -27,6 +27,7 @@ public final class Progress extends SparkListener {
   private final PrintStream out;
   private final boolean live;
   private final long intervalSeconds;
+
   /** (task id, accumulator id) → that running task's latest partial count. */
   private final Map<String, Long> running = new ConcurrentHashMap<>();
 
@@ -62,14 +63,18 @@ public final class Progress extends SparkListener {
     tracked.add(counters.documents().id());
     if (live) {
       long started = System.nanoTime();
-      ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "progress");
-        t.setDaemon(true);
-        return t;
-      });
+      ticker =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "progress");
+                t.setDaemon(true);
+                return t;
+              });
       ticker.scheduleAtFixedRate(
           () -> out.println(line(documents, segments, tokens, started)),
-          intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
+          intervalSeconds,
+          intervalSeconds,
+          TimeUnit.SECONDS);
     }
     return counters;
   }
@@ -87,8 +92,14 @@ public final class Progress extends SparkListener {
     String eta = rate > 0 ? Format.duration((long) ((tokens - tokensDone) / rate * 1000)) : "?";
     return String.format(
         "  recur: documents %d/%d · segments %d/%d · tokens %s/%s · %s tok/s · ETA %s",
-        current(counters.documents()), documents, current(counters.segments()), segments,
-        Format.count(tokensDone), Format.count(tokens), Format.count((long) rate), eta);
+        current(counters.documents()),
+        documents,
+        current(counters.segments()),
+        segments,
+        Format.count(tokensDone),
+        Format.count(tokens),
+        Format.count((long) rate),
+        eta);
   }
 
   /** Finished tasks' total plus what running tasks last reported. */

@@ -20,12 +20,12 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A task that reads each document's segments in order (carrying the memory), appends a prompt,
- * and generates a continuation: what passkey answering and abstractive summaries both need.
- * Input rows start with doc_id, seg_idx, n_segments, tokens; further columns pass through to
- * {@link Finish}. {@link #over} lays them out as the task needs: a document's segments in one
- * partition, in order. Documents are read {@code lanes} at a time side by side ({@link
- * Continuation}), as the recur stage reads them; this class only adapts rows to it.
+ * A task that reads each document's segments in order (carrying the memory), appends a prompt, and
+ * generates a continuation: what passkey answering and abstractive summaries both need. Input rows
+ * start with doc_id, seg_idx, n_segments, tokens; further columns pass through to {@link Finish}.
+ * {@link #over} lays them out as the task needs: a document's segments in one partition, in order.
+ * Documents are read {@code lanes} at a time side by side ({@link Continuation}), as the recur
+ * stage reads them; this class only adapts rows to it.
  */
 public record ReadAndContinue(
     Broadcast<ModelWeights> weights,
@@ -42,11 +42,23 @@ public record ReadAndContinue(
     Row row(Row last, String generated);
   }
 
-  /** Runs this task over {@code rows}, grouped by document and sorted by segment; output rows of {@code schema}. */
+  /**
+   * Runs this task over {@code rows}, grouped by document and sorted by segment; output rows of
+   * {@code schema}.
+   */
   public Dataset<Row> over(Dataset<Row> rows, int partitions, StructType schema) {
-    boolean gpus = rows.sparkSession().sparkContext().conf().getDouble("spark.task.resource.gpu.amount", 0) > 0;
-    ReadAndContinue resolved = new ReadAndContinue(
-        weights, tokenizer, options.withLanes(options.resolveLanes(gpus)), prompt, newTokens, sampling, finish);
+    boolean gpus =
+        rows.sparkSession().sparkContext().conf().getDouble("spark.task.resource.gpu.amount", 0)
+            > 0;
+    ReadAndContinue resolved =
+        new ReadAndContinue(
+            weights,
+            tokenizer,
+            options.withLanes(options.resolveLanes(gpus)),
+            prompt,
+            newTokens,
+            sampling,
+            finish);
     return rows.repartition(partitions, functions.col("doc_id"))
         .sortWithinPartitions("doc_id", "seg_idx")
         .mapPartitions(resolved, Encoders.row(schema));
@@ -70,7 +82,8 @@ public record ReadAndContinue(
         documents.add(segments);
         if (documents.size() == lanes || !rows.hasNext()) {
           List<Sampling> perDocument = lastRows.stream().map(this::samplingFor).toList();
-          int[][] generated = continuation.afterDocuments(documents, prompt, newTokens, perDocument);
+          int[][] generated =
+              continuation.afterDocuments(documents, prompt, newTokens, perDocument);
           for (int d = 0; d < generated.length; d++) {
             out.add(finish.row(lastRows.get(d), tokenizer.value().decode(generated[d])));
           }
@@ -89,7 +102,13 @@ public record ReadAndContinue(
     while (r.getInt(1) + 1 < r.getInt(2)) {
       if (!rows.hasNext()) { // Spark's row iterators fill their buffer in hasNext()
         throw new IllegalStateException(
-            "document " + r.getString(0) + ": segment " + (r.getInt(1) + 1) + " of " + r.getInt(2) + " is missing");
+            "document "
+                + r.getString(0)
+                + ": segment "
+                + (r.getInt(1) + 1)
+                + " of "
+                + r.getInt(2)
+                + " is missing");
       }
       r = rows.next();
       segments.add(tokens(r));
@@ -99,7 +118,8 @@ public record ReadAndContinue(
 
   /** The seed follows the document, not the partitioning or the lanes, so runs reproduce. */
   private Sampling samplingFor(Row last) {
-    return new Sampling(sampling.temperature(), sampling.topP(), sampling.seed() ^ last.getString(0).hashCode());
+    return new Sampling(
+        sampling.temperature(), sampling.topP(), sampling.seed() ^ last.getString(0).hashCode());
   }
 
   private static int[] tokens(Row r) {

@@ -40,7 +40,8 @@ public final class RecurStage {
   public static final StructType STAGED = Tables.withError(Tables.SEGMENT_METRICS);
 
   /** Counters the driver's progress line reads while tasks run. */
-  public record Counters(LongAccumulator segments, LongAccumulator tokens, LongAccumulator documents)
+  public record Counters(
+      LongAccumulator segments, LongAccumulator tokens, LongAccumulator documents)
       implements java.io.Serializable {}
 
   private RecurStage() {}
@@ -93,7 +94,9 @@ public final class RecurStage {
       InfiniTransformer model = ExecutorModels.forThisTask(weights.value(), options);
       Recurrence recurrence = new Recurrence(model, options.lanes(), memory);
       if (TaskContext.get() != null) {
-        TaskContext.get().addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) t -> recurrence.close());
+        TaskContext.get()
+            .addTaskCompletionListener(
+                (org.apache.spark.util.TaskCompletionListener) t -> recurrence.close());
       }
       Iterator<SegmentScore> scores = recurrence.run(new Inputs(rows));
       return new Iterator<>() {
@@ -121,7 +124,14 @@ public final class RecurStage {
         return RowFactory.create(s.docId(), s.segIdx(), null, null, null, null, null, s.error());
       }
       return RowFactory.create(
-          s.docId(), s.segIdx(), s.nTokens(), s.nPredicted(), s.nllSum(), s.tokenNll(), s.millis(), null);
+          s.docId(),
+          s.segIdx(),
+          s.nTokens(),
+          s.nPredicted(),
+          s.nllSum(),
+          s.tokenNll(),
+          s.millis(),
+          null);
     }
   }
 

@@ -10,13 +10,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ./run.sh report RUN_DIR}: one self-contained HTML report of a run. */
-@Command(name = "report", mixinStandardHelpOptions = true,
-    description = "Write RUN_DIR/report.html: one self-contained page (opens offline) with the run's results")
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description =
+        "Write RUN_DIR/report.html: one self-contained page (opens offline) with the run's results")
 final class ReportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "RUN_DIR", description = "A run directory written by ./run.sh")
   Path runDir;
 
-  @Option(names = "--passkey", paramLabel = "EVAL_DIR", description = "An ./run.sh eval directory whose passkey grid to include")
+  @Option(
+      names = "--passkey",
+      paramLabel = "EVAL_DIR",
+      description = "An ./run.sh eval directory whose passkey grid to include")
   Path passkey;
 
   @Mixin SparkOptions spark;

@@ -19,7 +19,8 @@ import org.apache.spark.sql.SparkSession;
  * how it ended. Rewritten after every stage, so a failed run still says how far it got.
  */
 final class RunManifest {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final org.apache.hadoop.fs.Path file;
   private final org.apache.hadoop.conf.Configuration hadoop;
@@ -39,7 +40,8 @@ final class RunManifest {
     m.put("provenance", model.weights().provenance());
     m.put("random_init", model.weights().isRandomInit());
     m.put("parameters", c.parameterCount());
-    ArrayNode gates = m.putArray("memory_shares"); // sigmoid(β) per layer and head, so the report needs no model
+    ArrayNode gates =
+        m.putArray("memory_shares"); // sigmoid(β) per layer and head, so the report needs no model
     for (double[] layer : model.weights().memoryShares()) {
       ArrayNode heads = gates.addArray();
       for (double share : layer) {

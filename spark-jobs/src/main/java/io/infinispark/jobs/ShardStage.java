@@ -40,17 +40,25 @@ public final class ShardStage {
       int[] tokens = tokenizer.value().encode(doc.getString(1));
       if (tokens.length < 2) {
         return Collections.singletonList(
-                RowFactory.create(docId, null, null, null, null,
+                RowFactory.create(
+                    docId,
+                    null,
+                    null,
+                    null,
+                    null,
                     "too short: " + tokens.length + " token(s), need at least 2 to score"))
             .iterator();
       }
       int n = (tokens.length + segmentLength - 1) / segmentLength;
       return IntStream.range(0, n)
-          .mapToObj(s -> {
-            int start = s * segmentLength;
-            int[] piece = Arrays.copyOfRange(tokens, start, Math.min(tokens.length, start + segmentLength));
-            return RowFactory.create(docId, s, n, (long) start, piece, null);
-          })
+          .mapToObj(
+              s -> {
+                int start = s * segmentLength;
+                int[] piece =
+                    Arrays.copyOfRange(
+                        tokens, start, Math.min(tokens.length, start + segmentLength));
+                return RowFactory.create(docId, s, n, (long) start, piece, null);
+              })
           .iterator();
     }
   }

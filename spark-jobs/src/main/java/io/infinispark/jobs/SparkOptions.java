@@ -34,7 +34,8 @@ public final class SparkOptions {
 
   SparkSession start(String appName) throws IOException {
     Map<String, String> settings = new LinkedHashMap<>();
-    Path file = propertiesFile != null ? propertiesFile : Main.home().resolve("conf/spark-defaults.conf");
+    Path file =
+        propertiesFile != null ? propertiesFile : Main.home().resolve("conf/spark-defaults.conf");
     if (propertiesFile != null || Files.exists(file)) {
       settings.putAll(readProperties(file));
     }
@@ -71,8 +72,12 @@ public final class SparkOptions {
   private static String shippableJars() {
     return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
         .filter(p -> p.endsWith(".jar"))
-        .filter(p -> p.contains("infinispark") || p.contains("/ai/djl/") || p.contains("picocli")
-            || p.matches(".*/(model-udfs|datasets|spark-jobs)-[^/]*\\.jar"))
+        .filter(
+            p ->
+                p.contains("infinispark")
+                    || p.contains("/ai/djl/")
+                    || p.contains("picocli")
+                    || p.matches(".*/(model-udfs|datasets|spark-jobs)-[^/]*\\.jar"))
         .collect(Collectors.joining(","));
   }
 }

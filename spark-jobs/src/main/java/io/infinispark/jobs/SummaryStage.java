@@ -15,8 +15,8 @@ import io.infinispark.model.MemoryMode;
 import io.infinispark.model.ModelWeights;
 import io.infinispark.tokenizer.TextTokenizer;
 import java.util.List;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -33,7 +33,9 @@ public final class SummaryStage {
   public static Dataset<Row> summarize(Dataset<Row> documents, int words) {
     return documents
         .select("doc_id", "text")
-        .map((MapFunction<Row, Row>) r -> textRank(r.getString(0), r.getString(1), words), Encoders.row(Tables.SUMMARIES));
+        .map(
+            (MapFunction<Row, Row>) r -> textRank(r.getString(0), r.getString(1), words),
+            Encoders.row(Tables.SUMMARIES));
   }
 
   private static Row textRank(String docId, String text, int words) {
@@ -42,7 +44,11 @@ public final class SummaryStage {
 
   private static Row extracted(String docId, String method, List<Extractive.Sentence> sentences) {
     String summary = String.join(" ", sentences.stream().map(Extractive.Sentence::text).toList());
-    return RowFactory.create(docId, method, summary, Rouge.wordCount(summary),
+    return RowFactory.create(
+        docId,
+        method,
+        summary,
+        Rouge.wordCount(summary),
         sentences.stream().mapToInt(Extractive.Sentence::start).toArray(),
         sentences.stream().mapToInt(Extractive.Sentence::end).toArray());
   }
@@ -60,19 +66,22 @@ public final class SummaryStage {
       Broadcast<TextTokenizer> tokenizer,
       int words) {
     Dataset<Row> joined =
-        documents.select("doc_id", "text")
+        documents
+            .select("doc_id", "text")
             .join(perDocument(segments, "tokens", "tokens"), "doc_id")
             .join(perDocument(carried, "token_nll", MemoryMode.CARRIED.label()), "doc_id")
             .join(perDocument(reset, "token_nll", MemoryMode.RESET.label()), "doc_id");
     return joined.map(
-        (MapFunction<Row, Row>) r -> {
-          String text = r.getString(1);
-          int[] tokens = ints(r.getList(2));
-          int[] ends = tokenizer.value().tokenEnds(text, tokens);
-          List<Extractive.Sentence> sentences =
-              MemoryGainSummary.summarize(text, ends, floats(r.getList(3)), floats(r.getList(4)), words);
-          return extracted(r.getString(0), MEMORY_GAIN, sentences);
-        },
+        (MapFunction<Row, Row>)
+            r -> {
+              String text = r.getString(1);
+              int[] tokens = ints(r.getList(2));
+              int[] ends = tokenizer.value().tokenEnds(text, tokens);
+              List<Extractive.Sentence> sentences =
+                  MemoryGainSummary.summarize(
+                      text, ends, floats(r.getList(3)), floats(r.getList(4)), words);
+              return extracted(r.getString(0), MEMORY_GAIN, sentences);
+            },
         Encoders.row(Tables.SUMMARIES));
   }
 
@@ -105,17 +114,35 @@ public final class SummaryStage {
       AbstractiveOptions abstractive) {
     int[] prompt = tokenizer.value().encode(AbstractiveOptions.PROMPT);
     int partitions = Math.max(1, segments.sparkSession().sparkContext().defaultParallelism());
-    ReadAndContinue.Finish finish = (r, generated) -> {
-      String summary = generated.strip();
-      return RowFactory.create(r.getString(0), ABSTRACTIVE, summary, Rouge.wordCount(summary), new int[0], new int[0]);
-    };
-    return new ReadAndContinue(weights, tokenizer, options, prompt, abstractive.tokens(), abstractive.sampling(), finish)
-        .over(segments.select("doc_id", "seg_idx", "n_segments", "tokens"), partitions, Tables.SUMMARIES);
+    ReadAndContinue.Finish finish =
+        (r, generated) -> {
+          String summary = generated.strip();
+          return RowFactory.create(
+              r.getString(0),
+              ABSTRACTIVE,
+              summary,
+              Rouge.wordCount(summary),
+              new int[0],
+              new int[0]);
+        };
+    return new ReadAndContinue(
+            weights,
+            tokenizer,
+            options,
+            prompt,
+            abstractive.tokens(),
+            abstractive.sampling(),
+            finish)
+        .over(
+            segments.select("doc_id", "seg_idx", "n_segments", "tokens"),
+            partitions,
+            Tables.SUMMARIES);
   }
 
   /** ROUGE of every summary whose document has references. */
   public static Dataset<Row> rouge(Dataset<Row> summaries, Dataset<Row> references) {
-    Dataset<Row> grouped = references.groupBy("doc_id").agg(collect_list(col("summary")).as("refs"));
+    Dataset<Row> grouped =
+        references.groupBy("doc_id").agg(collect_list(col("summary")).as("refs"));
     return summaries
         .join(grouped, "doc_id")
         .select("doc_id", "method", "summary", "refs")
@@ -125,9 +152,18 @@ public final class SummaryStage {
   private static Row score(Row r) {
     List<String> refs = r.getList(3);
     Rouge.Scores s = Rouge.best(refs, r.getString(2));
-    return RowFactory.create(r.getString(0), r.getString(1), refs.size(),
-        s.rouge1().f1(), s.rouge1().precision(), s.rouge1().recall(),
-        s.rouge2().f1(), s.rouge2().precision(), s.rouge2().recall(),
-        s.rougeL().f1(), s.rougeL().precision(), s.rougeL().recall());
+    return RowFactory.create(
+        r.getString(0),
+        r.getString(1),
+        refs.size(),
+        s.rouge1().f1(),
+        s.rouge1().precision(),
+        s.rouge1().recall(),
+        s.rouge2().f1(),
+        s.rouge2().precision(),
+        s.rouge2().recall(),
+        s.rougeL().f1(),
+        s.rougeL().precision(),
+        s.rougeL().recall());
   }
 }

@@ -37,7 +37,10 @@ public final class HtmlReport {
     this.runDir = runDir;
   }
 
-  /** Writes RUN_DIR/report.html; {@code passkeyDir}: an eval run whose passkey_grid to show, or null. */
+  /**
+   * Writes RUN_DIR/report.html; {@code passkeyDir}: an eval run whose passkey_grid to show, or
+   * null.
+   */
   public static Path write(SparkSession spark, Path runDir, Path passkeyDir) throws IOException {
     if (!Files.isRegularFile(runDir.resolve("manifest.json"))) {
       throw new IllegalArgumentException("not a run directory (no manifest.json): " + runDir);
@@ -53,7 +56,8 @@ public final class HtmlReport {
     report.passkey(passkeyDir != null ? passkeyDir : runDir);
     report.errors();
     Path out = runDir.resolve("report.html");
-    Files.writeString(out, report.html.append("</body></html>\n").toString(), StandardCharsets.UTF_8);
+    Files.writeString(
+        out, report.html.append("</body></html>\n").toString(), StandardCharsets.UTF_8);
     return out;
   }
 
@@ -66,31 +70,50 @@ public final class HtmlReport {
   }
 
   private void header(JsonNode m) {
-    html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Infini-Spark run ")
-        .append(Html.escape(m.path("run_id").asText())).append("</title><style>")
-        .append("body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1000px;color:#222}")
-        .append("table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
-        .append("td:first-child,th:first-child,#manifest td{text-align:left}.warn{background:#fff3cd;padding:.6em;border:1px solid #e0c36b}")
-        .append(".chart text{font-size:12px}.tick{fill:#555}.axis{fill:#222;font-weight:600}.cellText{font-size:11px}")
+    html.append(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Infini-Spark run ")
+        .append(Html.escape(m.path("run_id").asText()))
+        .append("</title><style>")
+        .append(
+            "body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1000px;color:#222}")
+        .append(
+            "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}")
+        .append(
+            "td:first-child,th:first-child,#manifest td{text-align:left}.warn{background:#fff3cd;padding:.6em;border:1px solid #e0c36b}")
+        .append(
+            ".chart text{font-size:12px}.tick{fill:#555}.axis{fill:#222;font-weight:600}.cellText{font-size:11px}")
         .append("blockquote{border-left:4px solid #ccc;margin:.4em 0;padding:.2em .8em;color:#333}")
         .append("</style></head><body>");
-    html.append("<h1>Infini-Spark run ").append(Html.escape(m.path("run_id").asText())).append("</h1>");
+    html.append("<h1>Infini-Spark run ")
+        .append(Html.escape(m.path("run_id").asText()))
+        .append("</h1>");
     JsonNode model = m.path("model");
     if (model.path("random_init").asBoolean()) {
-      html.append("<p class=\"warn\" id=\"random-init\">The model's weights are a seeded random initialisation "
-          + "(untrained): perplexities near the vocabulary size and zero passkey accuracy are expected.</p>");
+      html.append(
+          "<p class=\"warn\" id=\"random-init\">The model's weights are a seeded random initialisation "
+              + "(untrained): perplexities near the vocabulary size and zero passkey accuracy are expected.</p>");
     }
     Map<String, String> rows = new LinkedHashMap<>();
     rows.put("status", m.path("status").asText());
-    rows.put("started / finished", m.path("started_at").asText() + " / " + m.path("finished_at").asText());
+    rows.put(
+        "started / finished",
+        m.path("started_at").asText() + " / " + m.path("finished_at").asText());
     rows.put("input", m.path("input").asText());
     rows.put("model", model.path("dir").asText() + " — " + model.path("provenance").asText());
     rows.put("parameters", String.format(Locale.ROOT, "%,d", model.path("parameters").asLong()));
     rows.put("config hash", model.path("config_hash").asText());
-    rows.put("Spark", m.path("spark").path("version").asText() + " " + m.path("spark").path("master").asText());
+    rows.put(
+        "Spark",
+        m.path("spark").path("version").asText() + " " + m.path("spark").path("master").asText());
     rows.put("versions", m.path("versions").toString());
     html.append("<h2>Run</h2><table id=\"manifest\">");
-    rows.forEach((k, v) -> html.append("<tr><th>").append(Html.escape(k)).append("</th><td>").append(Html.escape(v)).append("</td></tr>"));
+    rows.forEach(
+        (k, v) ->
+            html.append("<tr><th>")
+                .append(Html.escape(k))
+                .append("</th><td>")
+                .append(Html.escape(v))
+                .append("</td></tr>"));
     html.append("</table>");
   }
 
@@ -100,13 +123,21 @@ public final class HtmlReport {
       html.append("<p>No doc_metrics table in this run.</p>");
       return;
     }
-    List<Row> docs = spark.read().parquet(RunTable.DOC_METRICS.in(runDir).toString()).orderBy("doc_id").collectAsList();
+    List<Row> docs =
+        spark
+            .read()
+            .parquet(RunTable.DOC_METRICS.in(runDir).toString())
+            .orderBy("doc_id")
+            .collectAsList();
     boolean ablation = docs.stream().anyMatch(r -> r.getAs("perplexity_reset") != null);
-    html.append("<table id=\"documents\"><tr><th>document</th><th>tokens</th><th>segments</th><th>perplexity</th>")
+    html.append(
+            "<table id=\"documents\"><tr><th>document</th><th>tokens</th><th>segments</th><th>perplexity</th>")
         .append(ablation ? "<th>perplexity, memory reset</th><th>memory gain</th>" : "")
         .append("<th>tokens/s</th></tr>");
     for (Row r : docs) {
-      html.append("<tr><td>").append(Html.escape(r.getAs("doc_id"))).append("</td>")
+      html.append("<tr><td>")
+          .append(Html.escape(r.getAs("doc_id")))
+          .append("</td>")
           .append(cell(String.format(Locale.ROOT, "%,d", r.<Long>getAs("n_tokens"))))
           .append(cell(String.valueOf(r.<Integer>getAs("n_segments"))))
           .append(cell(String.format(Locale.ROOT, "%.2f", r.<Double>getAs("perplexity"))));
@@ -116,11 +147,11 @@ public final class HtmlReport {
         html.append(cell(reset == null ? "—" : String.format(Locale.ROOT, "%.2f", reset)))
             .append(cell(gain == null ? "—" : String.format(Locale.ROOT, "%.1f%%", 100 * gain)));
       }
-      html.append(cell(String.format(Locale.ROOT, "%,.0f", r.<Double>getAs("tokens_per_second")))).append("</tr>");
+      html.append(cell(String.format(Locale.ROOT, "%,.0f", r.<Double>getAs("tokens_per_second"))))
+          .append("</tr>");
     }
     html.append("</table>");
   }
-
 
   private void perplexity() {
     html.append("<h2>Perplexity by position in the book</h2>");
@@ -129,8 +160,17 @@ public final class HtmlReport {
       return;
     }
     Map<String, List<Row>> byDocAndMode = new LinkedHashMap<>();
-    for (Row r : spark.read().parquet(RunTable.PERPLEXITY.in(runDir).toString()).orderBy("doc_id", "memory", "bucket").collectAsList()) {
-      byDocAndMode.computeIfAbsent(r.<String>getAs("doc_id") + "\u0000" + r.<String>getAs("memory"), k -> new ArrayList<>()).add(r);
+    for (Row r :
+        spark
+            .read()
+            .parquet(RunTable.PERPLEXITY.in(runDir).toString())
+            .orderBy("doc_id", "memory", "bucket")
+            .collectAsList()) {
+      byDocAndMode
+          .computeIfAbsent(
+              r.<String>getAs("doc_id") + "\u0000" + r.<String>getAs("memory"),
+              k -> new ArrayList<>())
+          .add(r);
     }
     List<Svg.Series> series = new ArrayList<>();
     Map<String, String> colors = new LinkedHashMap<>();
@@ -143,11 +183,18 @@ public final class HtmlReport {
       List<Row> rows = e.getValue();
       double[] x = rows.stream().mapToDouble(r -> r.<Long>getAs("bucket_end")).toArray();
       double[] y = rows.stream().mapToDouble(r -> r.<Double>getAs("perplexity")).toArray();
-      series.add(new Svg.Series(key[0] + " — memory " + key[1], x, y, color, key[1].equals(MemoryMode.RESET.label())));
+      series.add(
+          new Svg.Series(
+              key[0] + " — memory " + key[1],
+              x,
+              y,
+              color,
+              key[1].equals(MemoryMode.RESET.label())));
     }
     html.append(Svg.lineChart("perplexity-chart", "tokens into the document", "perplexity", series))
-        .append("<p>Solid: memory carried across segments; dashed: memory reset at every segment "
-            + "(run with <code>--memory-ablation</code>).</p>");
+        .append(
+            "<p>Solid: memory carried across segments; dashed: memory reset at every segment "
+                + "(run with <code>--memory-ablation</code>).</p>");
   }
 
   private void stages(JsonNode m) {
@@ -159,11 +206,19 @@ public final class HtmlReport {
       names.add(e.getKey());
       seconds.add(e.getValue().path("millis").asDouble() / 1000);
       if (e.getValue().has("tokens_read")) {
-        double rate = e.getValue().path("tokens_read").asDouble() / Math.max(1e-9, e.getValue().path("millis").asDouble() / 1000);
-        html.append(String.format(Locale.ROOT, "<p>%s: %,.0f tokens/s</p>", Html.escape(e.getKey()), rate));
+        double rate =
+            e.getValue().path("tokens_read").asDouble()
+                / Math.max(1e-9, e.getValue().path("millis").asDouble() / 1000);
+        html.append(
+            String.format(Locale.ROOT, "<p>%s: %,.0f tokens/s</p>", Html.escape(e.getKey()), rate));
       }
     }
-    html.append(Svg.barChart("stages-chart", names, seconds.stream().mapToDouble(Double::doubleValue).toArray(), "s"));
+    html.append(
+        Svg.barChart(
+            "stages-chart",
+            names,
+            seconds.stream().mapToDouble(Double::doubleValue).toArray(),
+            "s"));
   }
 
   private void gates(JsonNode m) {
@@ -187,9 +242,9 @@ public final class HtmlReport {
       }
     }
     html.append(Svg.heatMap("gates-chart", rows, columns, cells))
-        .append("<p>Share of each head's output read from memory: near 1, a memory head; near 0, a local head.</p>");
+        .append(
+            "<p>Share of each head's output read from memory: near 1, a memory head; near 0, a local head.</p>");
   }
-
 
   private void summaries() {
     html.append("<h2>Summaries</h2>");
@@ -208,18 +263,36 @@ public final class HtmlReport {
       read(RunTable.ROUGE).forEach(r -> rouge.put(r.getString(0) + "\u0000" + r.getString(1), r));
     }
     html.append("<div id=\"summaries\">");
-    for (Row s : spark.read().parquet(RunTable.SUMMARIES.in(runDir).toString()).orderBy("doc_id", "method").collectAsList()) {
-      html.append("<h3>").append(Html.escape(s.getString(0))).append(" — ").append(Html.escape(s.getString(1))).append("</h3>")
-          .append("<blockquote class=\"summary\">").append(Html.escape(s.getString(2))).append("</blockquote>");
+    for (Row s :
+        spark
+            .read()
+            .parquet(RunTable.SUMMARIES.in(runDir).toString())
+            .orderBy("doc_id", "method")
+            .collectAsList()) {
+      html.append("<h3>")
+          .append(Html.escape(s.getString(0)))
+          .append(" — ")
+          .append(Html.escape(s.getString(1)))
+          .append("</h3>")
+          .append("<blockquote class=\"summary\">")
+          .append(Html.escape(s.getString(2)))
+          .append("</blockquote>");
       for (String reference : references.getOrDefault(s.getString(0), List.of())) {
-        html.append("<p>Reference:</p><blockquote class=\"reference\">").append(Html.escape(reference)).append("</blockquote>");
+        html.append("<p>Reference:</p><blockquote class=\"reference\">")
+            .append(Html.escape(reference))
+            .append("</blockquote>");
       }
       Row r = rouge.get(s.getString(0) + "\u0000" + s.getString(1));
       if (r != null) {
-        html.append(String.format(Locale.ROOT,
-            "<table class=\"rouge\"><tr><th>F1</th><th>ROUGE-1</th><th>ROUGE-2</th><th>ROUGE-L</th></tr>"
-                + "<tr><td>%d reference(s)</td><td>%.3f</td><td>%.3f</td><td>%.3f</td></tr></table>",
-            r.getInt(2), r.getDouble(3), r.getDouble(6), r.getDouble(9)));
+        html.append(
+            String.format(
+                Locale.ROOT,
+                "<table class=\"rouge\"><tr><th>F1</th><th>ROUGE-1</th><th>ROUGE-2</th><th>ROUGE-L</th></tr>"
+                    + "<tr><td>%d reference(s)</td><td>%.3f</td><td>%.3f</td><td>%.3f</td></tr></table>",
+                r.getInt(2),
+                r.getDouble(3),
+                r.getDouble(6),
+                r.getDouble(9)));
       }
     }
     html.append("</div>");
@@ -228,21 +301,39 @@ public final class HtmlReport {
   private void passkey(Path dir) {
     html.append("<h2>Passkey retrieval</h2>");
     if (!Files.isDirectory(RunTable.PASSKEY_GRID.in(dir))) {
-      html.append("<p>No passkey grid: run <code>./run.sh eval</code> and pass its directory with "
-          + "<code>--passkey DIR</code>.</p>");
+      html.append(
+          "<p>No passkey grid: run <code>./run.sh eval</code> and pass its directory with "
+              + "<code>--passkey DIR</code>.</p>");
       return;
     }
-    List<Row> grid = spark.read().parquet(RunTable.PASSKEY_GRID.in(dir).toString()).orderBy(col("requested_tokens"), col("depth")).collectAsList();
-    List<String> lengths = grid.stream().map(r -> String.format(Locale.ROOT, "%,d", r.getLong(0))).distinct().toList();
-    List<String> depths = grid.stream().map(r -> String.format(Locale.ROOT, "%.2f", r.getDouble(1))).distinct().sorted().toList();
+    List<Row> grid =
+        spark
+            .read()
+            .parquet(RunTable.PASSKEY_GRID.in(dir).toString())
+            .orderBy(col("requested_tokens"), col("depth"))
+            .collectAsList();
+    List<String> lengths =
+        grid.stream().map(r -> String.format(Locale.ROOT, "%,d", r.getLong(0))).distinct().toList();
+    List<String> depths =
+        grid.stream()
+            .map(r -> String.format(Locale.ROOT, "%.2f", r.getDouble(1)))
+            .distinct()
+            .sorted()
+            .toList();
     List<Svg.Cell> cells = new ArrayList<>();
     for (Row r : grid) {
-      cells.add(new Svg.Cell(lengths.indexOf(String.format(Locale.ROOT, "%,d", r.getLong(0))),
-          depths.indexOf(String.format(Locale.ROOT, "%.2f", r.getDouble(1))), r.getDouble(3),
-          String.format(Locale.ROOT, "%.0f%%", 100 * r.getDouble(3))));
+      cells.add(
+          new Svg.Cell(
+              lengths.indexOf(String.format(Locale.ROOT, "%,d", r.getLong(0))),
+              depths.indexOf(String.format(Locale.ROOT, "%.2f", r.getDouble(1))),
+              r.getDouble(3),
+              String.format(Locale.ROOT, "%.0f%%", 100 * r.getDouble(3))));
     }
-    html.append(Svg.heatMap("passkey-chart", lengths, depths.stream().map(d -> "depth " + d).toList(), cells))
-        .append("<p>Rows: length in tokens; columns: where the key is hidden (0 = start, 1 = end).</p>");
+    html.append(
+            Svg.heatMap(
+                "passkey-chart", lengths, depths.stream().map(d -> "depth " + d).toList(), cells))
+        .append(
+            "<p>Rows: length in tokens; columns: where the key is hidden (0 = start, 1 = end).</p>");
   }
 
   private void errors() {
@@ -252,10 +343,18 @@ public final class HtmlReport {
       html.append("<p id=\"no-errors\">No document was left out.</p>");
       return;
     }
-    html.append("<table id=\"errors\"><tr><th>document</th><th>stage</th><th>reason</th><th>source</th></tr>");
+    html.append(
+        "<table id=\"errors\"><tr><th>document</th><th>stage</th><th>reason</th><th>source</th></tr>");
     for (Row r : errors) {
-      html.append("<tr><td>").append(Html.escape(r.getString(0))).append("</td><td>").append(Html.escape(r.getString(2)))
-          .append("</td><td>").append(Html.escape(r.getString(3))).append("</td><td>").append(Html.escape(r.getString(1))).append("</td></tr>");
+      html.append("<tr><td>")
+          .append(Html.escape(r.getString(0)))
+          .append("</td><td>")
+          .append(Html.escape(r.getString(2)))
+          .append("</td><td>")
+          .append(Html.escape(r.getString(3)))
+          .append("</td><td>")
+          .append(Html.escape(r.getString(1)))
+          .append("</td></tr>");
     }
     html.append("</table>");
   }

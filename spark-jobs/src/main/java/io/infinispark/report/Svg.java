@@ -5,7 +5,9 @@ import java.util.Locale;
 
 /** Small inline-SVG charts: no scripts, no external files, so the report opens anywhere offline. */
 final class Svg {
-  static final String[] PALETTE = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"};
+  static final String[] PALETTE = {
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"
+  };
 
   /** One series of a line chart. */
   record Series(String label, double[] x, double[] y, String color, boolean dashed) {}
@@ -20,20 +22,45 @@ final class Svg {
     int h = 320;
     int left = 70;
     int bottom = 40;
-    double xMax = series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.x())).max().orElse(1);
-    double yMin = series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.y())).min().orElse(0);
-    double yMax = series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.y())).max().orElse(1);
+    double xMax =
+        series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.x())).max().orElse(1);
+    double yMin =
+        series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.y())).min().orElse(0);
+    double yMax =
+        series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.y())).max().orElse(1);
     if (yMax - yMin < 1e-9) {
       yMax = yMin + 1;
     }
     double y0 = yMin;
     double ySpan = yMax - yMin;
     StringBuilder svg = new StringBuilder();
-    svg.append(String.format(Locale.ROOT, "<svg id=\"%s\" class=\"chart\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">", id, w, h + 20 * series.size(), w, h + 20 * series.size()));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<svg id=\"%s\" class=\"chart\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">",
+            id,
+            w,
+            h + 20 * series.size(),
+            w,
+            h + 20 * series.size()));
     svg.append(axes(left, h - bottom, w - 10, 10, xLabel, yLabel));
-    svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\">%s</text>", 4, h - bottom, num(yMin)));
-    svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\">%s</text>", 4, 18, num(yMax)));
-    svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\">%s</text>", w - 80, h - bottom + 16, num(xMax)));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%d\" y=\"%d\" class=\"tick\">%s</text>",
+            4,
+            h - bottom,
+            num(yMin)));
+    svg.append(
+        String.format(
+            Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\">%s</text>", 4, 18, num(yMax)));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%d\" y=\"%d\" class=\"tick\">%s</text>",
+            w - 80,
+            h - bottom + 16,
+            num(xMax)));
     for (int k = 0; k < series.size(); k++) {
       Series s = series.get(k);
       StringBuilder d = new StringBuilder();
@@ -42,12 +69,31 @@ final class Svg {
         double py = (h - bottom) - (h - bottom - 10) * (s.y()[i] - y0) / ySpan;
         d.append(i == 0 ? "M" : "L").append(String.format(Locale.ROOT, "%.1f %.1f ", px, py));
       }
-      svg.append(String.format(Locale.ROOT, "<path class=\"series\" d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s/>",
-          d.toString().trim(), s.color(), s.dashed() ? " stroke-dasharray=\"6 4\"" : ""));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<path class=\"series\" d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s/>",
+              d.toString().trim(),
+              s.color(),
+              s.dashed() ? " stroke-dasharray=\"6 4\"" : ""));
       int ly = h + 14 + 20 * k;
-      svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>",
-          left, ly - 4, left + 30, ly - 4, s.color(), s.dashed() ? " stroke-dasharray=\"6 4\"" : ""));
-      svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>", left + 38, ly, Html.escape(s.label())));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>",
+              left,
+              ly - 4,
+              left + 30,
+              ly - 4,
+              s.color(),
+              s.dashed() ? " stroke-dasharray=\"6 4\"" : ""));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%d\" y=\"%d\">%s</text>",
+              left + 38,
+              ly,
+              Html.escape(s.label())));
     }
     return svg.append("</svg>").toString();
   }
@@ -56,14 +102,37 @@ final class Svg {
     int w = 720;
     int rowH = 26;
     double max = java.util.Arrays.stream(values).max().orElse(1);
-    StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
-        "<svg id=\"%s\" class=\"chart\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">", id, w, rowH * labels.size() + 10, w, rowH * labels.size() + 10));
+    StringBuilder svg =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "<svg id=\"%s\" class=\"chart\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">",
+                id,
+                w,
+                rowH * labels.size() + 10,
+                w,
+                rowH * labels.size() + 10));
     for (int i = 0; i < labels.size(); i++) {
       double bw = max == 0 ? 0 : (w - 260) * values[i] / max;
       int y = 5 + i * rowH;
-      svg.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"%d\">%s</text>", y + 16, Html.escape(labels.get(i))));
-      svg.append(String.format(Locale.ROOT, "<rect class=\"bar\" x=\"130\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"%s\"/>", y + 2, bw, PALETTE[0]));
-      svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s %s</text>", 136 + bw, y + 16, num(values[i]), unit));
+      svg.append(
+          String.format(
+              Locale.ROOT, "<text x=\"0\" y=\"%d\">%s</text>", y + 16, Html.escape(labels.get(i))));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<rect class=\"bar\" x=\"130\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"%s\"/>",
+              y + 2,
+              bw,
+              PALETTE[0]));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%.1f\" y=\"%d\">%s %s</text>",
+              136 + bw,
+              y + 16,
+              num(values[i]),
+              unit));
     }
     return svg.append("</svg>").toString();
   }
@@ -75,30 +144,76 @@ final class Svg {
     int top = 24;
     int w = left + cw * columns.size() + 10;
     int h = top + ch * rows.size() + 10;
-    StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
-        "<svg id=\"%s\" class=\"chart\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">", id, w, h, w, h));
+    StringBuilder svg =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "<svg id=\"%s\" class=\"chart\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">",
+                id,
+                w,
+                h,
+                w,
+                h));
     for (int c = 0; c < columns.size(); c++) {
-      svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\" class=\"tick\">%s</text>", left + c * cw + 4, Html.escape(columns.get(c))));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%d\" y=\"16\" class=\"tick\">%s</text>",
+              left + c * cw + 4,
+              Html.escape(columns.get(c))));
     }
     for (int r = 0; r < rows.size(); r++) {
-      svg.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"%d\" class=\"tick\">%s</text>", top + r * ch + 17, Html.escape(rows.get(r))));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"0\" y=\"%d\" class=\"tick\">%s</text>",
+              top + r * ch + 17,
+              Html.escape(rows.get(r))));
     }
     for (Cell cell : cells) {
       int shade = (int) Math.round(255 * (1 - Math.max(0, Math.min(1, cell.value()))));
-      svg.append(String.format(Locale.ROOT,
-          "<rect class=\"cell\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"rgb(%d,%d,255)\"><title>%s</title></rect>",
-          left + cell.column() * cw, top + cell.row() * ch, cw - 2, ch - 2, shade, shade, Html.escape(cell.label())));
-      svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"cellText\" fill=\"%s\">%s</text>",
-          left + cell.column() * cw + 3, top + cell.row() * ch + 17, cell.value() > 0.6 ? "white" : "black", Html.escape(cell.label())));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<rect class=\"cell\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"rgb(%d,%d,255)\"><title>%s</title></rect>",
+              left + cell.column() * cw,
+              top + cell.row() * ch,
+              cw - 2,
+              ch - 2,
+              shade,
+              shade,
+              Html.escape(cell.label())));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%d\" y=\"%d\" class=\"cellText\" fill=\"%s\">%s</text>",
+              left + cell.column() * cw + 3,
+              top + cell.row() * ch + 17,
+              cell.value() > 0.6 ? "white" : "black",
+              Html.escape(cell.label())));
     }
     return svg.append("</svg>").toString();
   }
 
   private static String axes(int x0, int y0, int x1, int y1, String xLabel, String yLabel) {
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>"
             + "<text x=\"%d\" y=\"%d\" class=\"axis\">%s</text><text x=\"%d\" y=\"%d\" class=\"axis\">%s</text>",
-        x0, y0, x1, y0, x0, y0, x0, y1, (x0 + x1) / 2 - 60, y0 + 30, Html.escape(xLabel), x0 + 6, y1 + 12, Html.escape(yLabel));
+        x0,
+        y0,
+        x1,
+        y0,
+        x0,
+        y0,
+        x0,
+        y1,
+        (x0 + x1) / 2 - 60,
+        y0 + 30,
+        Html.escape(xLabel),
+        x0 + 6,
+        y1 + 12,
+        Html.escape(yLabel));
   }
 
   static String num(double v) {

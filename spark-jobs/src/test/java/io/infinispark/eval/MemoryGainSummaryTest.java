@@ -79,7 +79,10 @@ class MemoryGainSummaryTest {
   @Test
   void scoresOfAnotherLengthAreRefused() {
     int[] ends = {5, 10};
-    assertThrows(IllegalArgumentException.class,
-        () -> MemoryGainSummary.sentenceGain(Extractive.sentences(TEXT), ends, new float[2], new float[3]));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            MemoryGainSummary.sentenceGain(
+                Extractive.sentences(TEXT), ends, new float[2], new float[3]));
   }
 }

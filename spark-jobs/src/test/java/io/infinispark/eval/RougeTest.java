@@ -15,7 +15,9 @@ class RougeTest {
   void matchesTheExamplePublishedInRougeScoresReadme() {
     // rouge-score README: scorer.score('The quick brown fox jumps over the lazy dog',
     //                                  'The quick brown dog jumps on the log.') with stemming
-    Rouge.Scores s = Rouge.score("The quick brown fox jumps over the lazy dog", "The quick brown dog jumps on the log.");
+    Rouge.Scores s =
+        Rouge.score(
+            "The quick brown fox jumps over the lazy dog", "The quick brown dog jumps on the log.");
     assertEquals(0.75, s.rouge1().precision(), EPS);
     assertEquals(0.6666666666666666, s.rouge1().recall(), EPS);
     assertEquals(0.7058823529411765, s.rouge1().f1(), EPS);
@@ -48,15 +50,23 @@ class RougeTest {
 
   private static List<String> resourceLines(String name) throws java.io.IOException {
     try (java.io.InputStream in = RougeTest.class.getResourceAsStream(name)) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+          .lines()
+          .toList();
     }
   }
 
   @Test
   void rougeTwoOnTheSameExampleByHand() {
-    // reference bigrams (8): the quick, quick brown, brown fox, fox jump, jump over, over the, the lazi, lazi dog
-    // candidate bigrams (7): the quick, quick brown, brown dog, dog jump, jump on, on the, the log → 2 shared
-    Rouge.Score s = Rouge.score("The quick brown fox jumps over the lazy dog", "The quick brown dog jumps on the log.").rouge2();
+    // reference bigrams (8): the quick, quick brown, brown fox, fox jump, jump over, over the, the
+    // lazi, lazi dog
+    // candidate bigrams (7): the quick, quick brown, brown dog, dog jump, jump on, on the, the log
+    // → 2 shared
+    Rouge.Score s =
+        Rouge.score(
+                "The quick brown fox jumps over the lazy dog",
+                "The quick brown dog jumps on the log.")
+            .rouge2();
     assertEquals(2.0 / 7, s.precision(), EPS);
     assertEquals(2.0 / 8, s.recall(), EPS);
     assertEquals(28.0 / 105, s.f1(), EPS);
@@ -67,8 +77,7 @@ class RougeTest {
     assertEquals(List.of("hello", "world", "42"), Rouge.tokens("Hello, WORLD!! (42)"));
     assertEquals(List.of("run", "run", "was", "it"), Rouge.tokens("running runs was it"));
     assertEquals(List.of("caf", "au", "lait"), Rouge.tokens("Café au lait")); // é is not a–z
-    assertEquals(1.0,
-        Rouge.score("cats running", "cat runs").rouge1().f1(), EPS);
+    assertEquals(1.0, Rouge.score("cats running", "cat runs").rouge1().f1(), EPS);
   }
 
   @Test
@@ -86,7 +95,8 @@ class RougeTest {
   void withSeveralReferencesEachMetricTakesTheBestF1() {
     Rouge.Scores best = Rouge.best(List.of("a b c d", "x y z w"), "x y c d");
     assertEquals(0.5, best.rouge1().f1(), EPS);
-    assertEquals(Rouge.score("x y z w", "x y c d").rouge2(), best.rouge2()); // "x y" only in the second
+    assertEquals(
+        Rouge.score("x y z w", "x y c d").rouge2(), best.rouge2()); // "x y" only in the second
     assertThrows(IllegalArgumentException.class, () -> Rouge.best(List.of(), "x"));
   }
 
@@ -98,7 +108,8 @@ class RougeTest {
       List<String> b = randomWords(random, random.nextInt(9));
       long expected = bruteForceLcs(a, b);
       Rouge.Score s = Rouge.lcs(a, b);
-      assertEquals(b.isEmpty() ? 0 : (double) expected / b.size(), s.precision(), EPS, a + " vs " + b);
+      assertEquals(
+          b.isEmpty() ? 0 : (double) expected / b.size(), s.precision(), EPS, a + " vs " + b);
     }
   }
 

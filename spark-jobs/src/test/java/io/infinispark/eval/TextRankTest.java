@@ -23,7 +23,9 @@ class TextRankTest {
     assertFalse(summary.isEmpty());
     int words = summary.stream().mapToInt(s -> Rouge.tokens(s.text()).size()).sum();
     assertTrue(words <= 22, words + " words");
-    assertTrue(summary.stream().noneMatch(s -> s.text().contains("lemon cakes")), "the outlier was chosen");
+    assertTrue(
+        summary.stream().noneMatch(s -> s.text().contains("lemon cakes")),
+        "the outlier was chosen");
     for (int i = 0; i < summary.size(); i++) {
       Extractive.Sentence s = summary.get(i);
       assertEquals(s.text(), TEXT.substring(s.start(), s.end()));
@@ -47,7 +49,9 @@ class TextRankTest {
     List<Extractive.Sentence> summary = TextRank.summarize(bible, 400);
     assertEquals(summary, TextRank.summarize(bible, 400));
     assertTrue(summary.size() >= 5, "only " + summary.size() + " sentences");
-    assertTrue(summary.get(0).start() < bible.length() / 3 && summary.get(summary.size() - 1).start() > bible.length() / 3,
+    assertTrue(
+        summary.get(0).start() < bible.length() / 3
+            && summary.get(summary.size() - 1).start() > bible.length() / 3,
         "the summary covers only one part of the book");
   }
 }

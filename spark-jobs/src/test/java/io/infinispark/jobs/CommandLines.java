@@ -4,7 +4,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
 
-/** Runs {@code ./run.sh}'s command line in-process, as {@link Main#main} would, capturing its output. */
+/**
+ * Runs {@code ./run.sh}'s command line in-process, as {@link Main#main} would, capturing its
+ * output.
+ */
 final class CommandLines {
   static final class Captured {
     final StringWriter out = new StringWriter();

@@ -17,23 +17,26 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The trainer's passkey lanes: what is scored is the key and the full stop that ends it, right after
- * the question, and nothing else.
+ * The trainer's passkey lanes: what is scored is the key and the full stop that ends it, right
+ * after the question, and nothing else.
  */
 class CorpusTrainingDataTest {
   private static final int SEGMENT = 256;
 
   @Test
   void theAnswerIsExactlyTheKeyAndItsFullStopAfterThePassKeyIs() throws Exception {
-    TextTokenizer tokenizer = Tokenizers.load(Path.of("../model-udfs/models/default/tokenizer.json"));
+    TextTokenizer tokenizer =
+        Tokenizers.load(Path.of("../model-udfs/models/default/tokenizer.json"));
     String book = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
     PasskeyGenerator passkeys = new PasskeyGenerator(PasskeySpec.paper(), tokenizer);
-    CorpusTrainingData data = new CorpusTrainingData(List.of(tokenizer.encode(book.substring(0, 200_000))),
-        List.of(), passkeys, tokenizer);
+    CorpusTrainingData data =
+        new CorpusTrainingData(
+            List.of(tokenizer.encode(book.substring(0, 200_000))), List.of(), passkeys, tokenizer);
     SplittableRandom random = new SplittableRandom(11);
     for (int n = 0; n < 20; n++) {
       int window = 4 * SEGMENT + 1;
-      TrainingExample e = data.passkey(random, window, SEGMENT + random.nextInt(3 * SEGMENT), window);
+      TrainingExample e =
+          data.passkey(random, window, SEGMENT + random.nextInt(3 * SEGMENT), window);
       int[] tokens = e.tokens();
       assertEquals(window, tokens.length);
       assertEquals(tokens.length, e.answerStart() + e.answerLength(), "the answer ends the window");
@@ -41,7 +44,9 @@ class CorpusTrainingDataTest {
       String answer = tokenizer.decode(Arrays.copyOfRange(tokens, e.answerStart(), tokens.length));
       String before = tokenizer.decode(Arrays.copyOfRange(tokens, 0, e.answerStart()));
       assertTrue(answer.matches(" [1-9][0-9]{4}\\."), "answer " + answer);
-      assertTrue(before.endsWith("What is the pass key? The pass key is"), before.substring(before.length() - 60));
+      assertTrue(
+          before.endsWith("What is the pass key? The pass key is"),
+          before.substring(before.length() - 60));
       String key = answer.substring(1, answer.length() - 1);
       String needle = "The pass key is " + key + ". Remember it. " + key + " is the pass key.";
       assertTrue(before.contains(needle), "the needle holds the same key");
@@ -51,11 +56,13 @@ class CorpusTrainingDataTest {
 
   @Test
   void aNeedleThatMustGoThroughTheMemoryEndsBeforeTheQuestionsSegment() throws Exception {
-    TextTokenizer tokenizer = Tokenizers.load(Path.of("../model-udfs/models/default/tokenizer.json"));
+    TextTokenizer tokenizer =
+        Tokenizers.load(Path.of("../model-udfs/models/default/tokenizer.json"));
     String book = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
     PasskeyGenerator passkeys = new PasskeyGenerator(PasskeySpec.paper(), tokenizer);
-    CorpusTrainingData data = new CorpusTrainingData(List.of(tokenizer.encode(book.substring(0, 200_000))),
-        List.of(), passkeys, tokenizer);
+    CorpusTrainingData data =
+        new CorpusTrainingData(
+            List.of(tokenizer.encode(book.substring(0, 200_000))), List.of(), passkeys, tokenizer);
     SplittableRandom random = new SplittableRandom(12);
     int window = 4 * SEGMENT + 1;
     int lastSegment = 3 * SEGMENT;
@@ -70,13 +77,20 @@ class CorpusTrainingDataTest {
       String needle = "The pass key is " + key + ". Remember it. " + key + " is the pass key.";
       String early = tokenizer.decode(Arrays.copyOfRange(tokens, 0, lastSegment));
       String late = tokenizer.decode(Arrays.copyOfRange(tokens, lastSegment, e.answerStart()));
-      assertTrue(early.contains(needle), "the whole needle is in the segments before the question's");
+      assertTrue(
+          early.contains(needle), "the whole needle is in the segments before the question's");
       assertFalse(late.contains(key), "the question's segment holds no copy of the key");
       String before = tokenizer.decode(Arrays.copyOfRange(tokens, 2 * SEGMENT, lastSegment));
       inTheSegmentBefore += before.contains(needle) ? 1 : 0;
-      further += tokenizer.decode(Arrays.copyOfRange(tokens, 0, 2 * SEGMENT)).contains(needle) ? 1 : 0;
+      further +=
+          tokenizer.decode(Arrays.copyOfRange(tokens, 0, 2 * SEGMENT)).contains(needle) ? 1 : 0;
     }
-    assertTrue(inTheSegmentBefore > 0 && further > 0,
-        "needles at every distance: " + inTheSegmentBefore + " one segment back, " + further + " further");
+    assertTrue(
+        inTheSegmentBefore > 0 && further > 0,
+        "needles at every distance: "
+            + inTheSegmentBefore
+            + " one segment back, "
+            + further
+            + " further");
   }
 }

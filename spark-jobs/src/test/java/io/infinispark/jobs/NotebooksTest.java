@@ -37,7 +37,8 @@ class NotebooksTest {
       System.setProperty("infinispark.passkey", run.toString());
       for (Path notebook : notebooks) {
         List<String> failures = execute(notebook);
-        assertTrue(failures.isEmpty(), notebook.getFileName() + ":\n" + String.join("\n", failures));
+        assertTrue(
+            failures.isEmpty(), notebook.getFileName() + ":\n" + String.join("\n", failures));
       }
     } finally {
       spark.stop();
@@ -47,7 +48,10 @@ class NotebooksTest {
   /** Runs the notebook's code cells in one JShell inside this JVM; returns what went wrong. */
   private static List<String> execute(Path notebook) throws Exception {
     JsonNode root = new ObjectMapper().readTree(notebook.toFile());
-    assertEquals("java", root.path("metadata").path("kernelspec").path("language").asText(), "kernel language");
+    assertEquals(
+        "java",
+        root.path("metadata").path("kernelspec").path("language").asText(),
+        "kernel language");
     List<String> failures = new ArrayList<>();
     try (JShell shell = JShell.builder().executionEngine("local").build()) {
       for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
@@ -63,11 +67,15 @@ class NotebooksTest {
         cell.path("source").forEach(line -> source.append(line.asText()));
         String remaining = source.toString();
         while (!remaining.isBlank()) {
-          SourceCodeAnalysis.CompletionInfo next = shell.sourceCodeAnalysis().analyzeCompletion(remaining);
+          SourceCodeAnalysis.CompletionInfo next =
+              shell.sourceCodeAnalysis().analyzeCompletion(remaining);
           for (SnippetEvent event : shell.eval(next.source())) {
             if (event.status() == Snippet.Status.REJECTED || event.exception() != null) {
-              StringBuilder why = new StringBuilder("cell " + cellNumber + ": " + event.snippet().source().strip());
-              shell.diagnostics(event.snippet()).forEach(d -> why.append("\n  ").append(d.getMessage(null)));
+              StringBuilder why =
+                  new StringBuilder("cell " + cellNumber + ": " + event.snippet().source().strip());
+              shell
+                  .diagnostics(event.snippet())
+                  .forEach(d -> why.append("\n  ").append(d.getMessage(null)));
               if (event.exception() != null) {
                 why.append("\n  threw ").append(event.exception());
               }

@@ -19,19 +19,38 @@ public final class SmallRun {
   /** Writes the run to {@code dir/run} and returns that directory. */
   public static Path create(SparkSession spark, Path dir) throws IOException {
     String devil = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
-    ModelBundle bundle = ModelBundle.load(TinyModel.write(dir.resolve("model"), List.of(devil.substring(0, 60_000))));
+    ModelBundle bundle =
+        ModelBundle.load(
+            TinyModel.write(dir.resolve("model"), List.of(devil.substring(0, 60_000))));
     Path input = Files.createDirectories(dir.resolve("in"));
     Files.writeString(input.resolve("devil.txt"), devil.substring(0, 6_000));
-    Files.writeString(input.resolve("more.jsonl"), "{\"id\": \"jargon\", \"text\": "
-        + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(devil.substring(10_000, 14_000))
-        + ", \"summary\": \"Definitions <b>with</b> a cynical & witty turn.\"}\n");
+    Files.writeString(
+        input.resolve("more.jsonl"),
+        "{\"id\": \"jargon\", \"text\": "
+            + new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(devil.substring(10_000, 14_000))
+            + ", \"summary\": \"Definitions <b>with</b> a cynical & witty turn.\"}\n");
     Path run = dir.resolve("run");
     RecurOptions options = new RecurOptions(1, 0, DevicePolicy.CPU, "float32");
-    PipelineJob.run(spark, new PipelineConfig(input.toString(), run.toString(), options, true, 64, 50,
-        new AbstractiveOptions(6, new io.infinispark.model.Sampling(0.8, 0.9, 3))), bundle,
+    PipelineJob.run(
+        spark,
+        new PipelineConfig(
+            input.toString(),
+            run.toString(),
+            options,
+            true,
+            64,
+            50,
+            new AbstractiveOptions(6, new io.infinispark.model.Sampling(0.8, 0.9, 3))),
+        bundle,
         new Progress(spark, new PrintStream(PrintStream.nullOutputStream()), false, 1));
-    EvalCommand.passkey(spark, bundle, PasskeySpec.paper(), new PasskeySets.Grid(List.of(120L, 200L), List.of(0.0, 1.0), 1, 1_000_000),
-        run.toString(), options);
+    EvalCommand.passkey(
+        spark,
+        bundle,
+        PasskeySpec.paper(),
+        new PasskeySets.Grid(List.of(120L, 200L), List.of(0.0, 1.0), 1, 1_000_000),
+        run.toString(),
+        options);
     return run;
   }
 }

@@ -28,17 +28,46 @@ class TrainCommandTest {
 
   @Test
   void trainsChecksResumesAndLeavesALoadableModel() throws IOException {
-    String bible = Files.readString(Path.of("../datasets/sample/king-james-bible.txt"), StandardCharsets.UTF_8);
-    String devil = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"), StandardCharsets.UTF_8);
+    String bible =
+        Files.readString(
+            Path.of("../datasets/sample/king-james-bible.txt"), StandardCharsets.UTF_8);
+    String devil =
+        Files.readString(
+            Path.of("../datasets/sample/devils-dictionary.txt"), StandardCharsets.UTF_8);
     Path model = TinyModel.write(dir.resolve("tiny"), List.of(bible.substring(0, 200_000)));
     Path corpus = dir.resolve("corpus");
     writeCorpus(corpus, bible, devil);
     Path out = dir.resolve("run");
     String[] common = {"--corpus", corpus.toString(), "--output", out.toString()};
 
-    int first = execute(concat(common, "--from", model.toString(), "--tokenizer", model.resolve("tokenizer.json").toString(),
-        "--steps", "3", "--lanes", "3", "--passkey-lanes", "1", "--recall-lanes", "1", "--window-segments", "8", "--warmup", "1",
-        "--curriculum-steps", "2", "--checkpoint-every", "2", "--validate-every", "2", "--stop-after", "2"));
+    int first =
+        execute(
+            concat(
+                common,
+                "--from",
+                model.toString(),
+                "--tokenizer",
+                model.resolve("tokenizer.json").toString(),
+                "--steps",
+                "3",
+                "--lanes",
+                "3",
+                "--passkey-lanes",
+                "1",
+                "--recall-lanes",
+                "1",
+                "--window-segments",
+                "8",
+                "--warmup",
+                "1",
+                "--curriculum-steps",
+                "2",
+                "--checkpoint-every",
+                "2",
+                "--validate-every",
+                "2",
+                "--stop-after",
+                "2"));
     assertEquals(0, first);
     Path checkpoint = out.resolve("checkpoint");
     assertEquals(2, state(checkpoint).get("step").asInt());
@@ -49,8 +78,12 @@ class TrainCommandTest {
     List<String> log = Files.readAllLines(out.resolve("train-log.tsv"));
     assertEquals(4, log.size(), "header + one row per step: " + log);
     String[] step2 = log.get(2).split("\t");
-    assertTrue(Double.parseDouble(step2[8]) > 0 && Double.parseDouble(step2[9]) > 0, "held-out NLL both ways at step 2");
-    assertTrue(Double.isFinite(Double.parseDouble(log.get(3).split("\t")[3])), "the passkey answer was scored");
+    assertTrue(
+        Double.parseDouble(step2[8]) > 0 && Double.parseDouble(step2[9]) > 0,
+        "held-out NLL both ways at step 2");
+    assertTrue(
+        Double.isFinite(Double.parseDouble(log.get(3).split("\t")[3])),
+        "the passkey answer was scored");
 
     ModelWeights trained = Checkpoint.load(checkpoint);
     assertEquals(Checkpoint.load(model).config(), trained.config());
@@ -68,21 +101,36 @@ class TrainCommandTest {
   }
 
   private static com.fasterxml.jackson.databind.JsonNode state(Path checkpoint) throws IOException {
-    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(checkpoint.resolve("trainer-state.json").toFile());
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(checkpoint.resolve("trainer-state.json").toFile());
   }
 
-  /** Train: six stretches of the Bible; held out: two of the Devil's Dictionary; split as a partition. */
+  /**
+   * Train: six stretches of the Bible; held out: two of the Devil's Dictionary; split as a
+   * partition.
+   */
   private static void writeCorpus(Path corpus, String bible, String devil) {
     SparkSession spark = SparkSessions.forTests();
-    StructType schema = new StructType().add("doc_id", DataTypes.StringType).add("text", DataTypes.StringType)
-        .add("split", DataTypes.StringType);
+    StructType schema =
+        new StructType()
+            .add("doc_id", DataTypes.StringType)
+            .add("text", DataTypes.StringType)
+            .add("split", DataTypes.StringType);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      rows.add(RowFactory.create("bible-" + i, bible.substring(i * 20_000, (i + 1) * 20_000), "train"));
+      rows.add(
+          RowFactory.create("bible-" + i, bible.substring(i * 20_000, (i + 1) * 20_000), "train"));
     }
     for (int i = 0; i < 2; i++) {
-      rows.add(RowFactory.create("devil-" + i, devil.substring(i * 30_000, (i + 1) * 30_000), "held-out"));
+      rows.add(
+          RowFactory.create(
+              "devil-" + i, devil.substring(i * 30_000, (i + 1) * 30_000), "held-out"));
     }
-    spark.createDataFrame(rows, schema).write().mode(SaveMode.Overwrite).partitionBy("split").parquet(corpus.toString());
+    spark
+        .createDataFrame(rows, schema)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .partitionBy("split")
+        .parquet(corpus.toString());
   }
 }

@@ -26,25 +26,48 @@ class HtmlReportTest {
       Path report = HtmlReport.write(spark, runDir, null);
 
       Document html = Jsoup.parse(report.toFile(), "UTF-8");
-      assertEquals(4, html.select("#perplexity-chart path.series").size(), "2 documents × carried/reset");
+      assertEquals(
+          4, html.select("#perplexity-chart path.series").size(), "2 documents × carried/reset");
       assertEquals(4, html.select("#gates-chart rect.cell").size(), "2 layers × 2 heads");
       assertEquals(4, html.select("#passkey-chart rect.cell").size(), "2 lengths × 2 depths");
       assertTrue(html.select("#stages-chart rect.bar").size() >= 6, "ingest … summarize");
       assertEquals(3, html.select("#documents tr").size(), "header + 2 documents");
-      assertEquals(6, html.select("#summaries blockquote.summary").size(), "2 documents × textrank, memory-gain, abstractive");
+      assertEquals(
+          6,
+          html.select("#summaries blockquote.summary").size(),
+          "2 documents × textrank, memory-gain, abstractive");
       assertEquals(2, html.select("#summaries h3:contains(abstractive)").size());
       assertEquals(2, html.select("#summaries h3:contains(memory-gain)").size());
-      assertEquals("Definitions <b>with</b> a cynical & witty turn.", html.selectFirst("blockquote.reference").text());
-      assertEquals(3, html.select("table.rouge").size(), "all three methods scored for the document with a reference");
-      assertEquals(0, html.select("script, link, img, [src]").size(), "the report must be self-contained");
+      assertEquals(
+          "Definitions <b>with</b> a cynical & witty turn.",
+          html.selectFirst("blockquote.reference").text());
+      assertEquals(
+          3,
+          html.select("table.rouge").size(),
+          "all three methods scored for the document with a reference");
+      assertEquals(
+          0, html.select("script, link, img, [src]").size(), "the report must be self-contained");
 
       // as a person would see it: a real browser lays it out and draws the charts
       Path png = dir.resolve("report.png");
-      Process chromium = new ProcessBuilder("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-              "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-              "--user-data-dir=" + Files.createTempDirectory(dir, "profile"), "--window-size=1100,2600",
-              "--screenshot=" + png, report.toUri().toString())
-          .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
+      Process chromium =
+          new ProcessBuilder(
+                  "chromium",
+                  "--headless",
+                  "--no-sandbox",
+                  "--disable-gpu",
+                  "--disable-quic",
+                  "--no-first-run",
+                  "--disable-background-networking",
+                  "--disable-component-update",
+                  "--disable-sync",
+                  "--user-data-dir=" + Files.createTempDirectory(dir, "profile"),
+                  "--window-size=1100,2600",
+                  "--screenshot=" + png,
+                  report.toUri().toString())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("chromium.log").toFile())
+              .start();
       assertTrue(chromium.waitFor(120, TimeUnit.SECONDS), "chromium did not finish");
       BufferedImage image = ImageIO.read(png.toFile());
       assertEquals(1100, image.getWidth());

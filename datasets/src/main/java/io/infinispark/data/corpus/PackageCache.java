@@ -66,7 +66,8 @@ final class PackageCache {
     }
     Path tree = root.resolve("unpacked").resolve("npm-" + name);
     if (!Files.isDirectory(tree)) {
-      Path partial = Files.createDirectories(root.resolve("unpacked").resolve("npm-" + name + ".partial"));
+      Path partial =
+          Files.createDirectories(root.resolve("unpacked").resolve("npm-" + name + ".partial"));
       run(partial, "tar", "xzf", tgz.toString());
       Files.move(partial, tree);
     }
@@ -76,7 +77,9 @@ final class PackageCache {
   String npmVersion(String name) throws IOException {
     Path tgz = find(root.resolve("npm"), name + "-", ".tgz");
     String file = tgz == null ? "" : tgz.getFileName().toString();
-    return file.isEmpty() ? "unknown" : file.substring(name.length() + 1, file.length() - ".tgz".length());
+    return file.isEmpty()
+        ? "unknown"
+        : file.substring(name.length() + 1, file.length() - ".tgz".length());
   }
 
   static String sha256(Path file) throws IOException {
@@ -98,7 +101,8 @@ final class PackageCache {
     }
     try (Stream<Path> files = Files.list(dir)) {
       return files
-          .filter(p -> p.getFileName().toString().startsWith(prefix) && p.toString().endsWith(suffix))
+          .filter(
+              p -> p.getFileName().toString().startsWith(prefix) && p.toString().endsWith(suffix))
           .sorted()
           .findFirst()
           .orElse(null);
@@ -107,7 +111,10 @@ final class PackageCache {
 
   private static void run(Path dir, String... command) throws IOException {
     Process process =
-        new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true).start();
+        new ProcessBuilder(List.of(command))
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(process.getInputStream().readAllBytes());
     try {
       if (process.waitFor() != 0) {

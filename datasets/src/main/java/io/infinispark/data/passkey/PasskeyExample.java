@@ -12,5 +12,11 @@ import java.io.Serializable;
  * @param seed the seed the key was drawn from
  */
 public record PasskeyExample(
-    String id, long requestedTokens, double depth, String key, long seed, long tokens, long needleOffset)
+    String id,
+    long requestedTokens,
+    double depth,
+    String key,
+    long seed,
+    long tokens,
+    long needleOffset)
     implements Serializable {}

@@ -61,7 +61,9 @@ public final class PasskeyGenerator implements java.io.Serializable {
     }
     long before = Math.round(depth * sentences);
     long needleOffset = instruction.length + fillerTokens(before);
-    String id = String.format(Locale.ROOT, "passkey-%d-d%03d-s%d", requestedTokens, Math.round(depth * 100), seed);
+    String id =
+        String.format(
+            Locale.ROOT, "passkey-%d-d%03d-s%d", requestedTokens, Math.round(depth * 100), seed);
     return new PasskeyExample(id, requestedTokens, depth, key, seed, length, needleOffset);
   }
 
@@ -130,7 +132,8 @@ public final class PasskeyGenerator implements java.io.Serializable {
   }
 
   private void checkPiecesTokenizeAlone() {
-    PasskeyExample small = example(instruction.length + question.length + 60 + 3L * filler.length * 12, 0.5, 1);
+    PasskeyExample small =
+        example(instruction.length + question.length + 60 + 3L * filler.length * 12, 0.5, 1);
     if (!Arrays.equals(allTokens(small), tokenizer.encode(text(small)))) {
       throw new IllegalArgumentException(
           "this tokenizer merges tokens across the passkey pieces, so examples cannot be streamed");

@@ -36,8 +36,8 @@ public final class PasskeySets {
           .add("needle_offset", DataTypes.LongType, false);
 
   /**
-   * One row describing a set: the wording it was generated with and the segment length its
-   * segments were cut to, so a reader can refuse a set made for another model.
+   * One row describing a set: the wording it was generated with and the segment length its segments
+   * were cut to, so a reader can refuse a set made for another model.
    */
   public static final StructType SET =
       new StructType()
@@ -48,7 +48,9 @@ public final class PasskeySets {
           .add("needle", DataTypes.StringType, false)
           .add("question", DataTypes.StringType, false);
 
-  /** The grid: every length at every depth, {@code keysPerCell} keys each, seeds from {@code seed}. */
+  /**
+   * The grid: every length at every depth, {@code keysPerCell} keys each, seeds from {@code seed}.
+   */
   public record Grid(List<Long> lengths, List<Double> depths, int keysPerCell, long seed) {}
 
   private PasskeySets() {}
@@ -66,22 +68,51 @@ public final class PasskeySets {
     return examples;
   }
 
-  /** Writes OUT/set, OUT/examples and OUT/segments (overwriting); returns the number of examples. */
+  /**
+   * Writes OUT/set, OUT/examples and OUT/segments (overwriting); returns the number of examples.
+   */
   public static long write(
-      SparkSession spark, Broadcast<PasskeyGenerator> generator, Grid grid, int segmentLength, String out) {
+      SparkSession spark,
+      Broadcast<PasskeyGenerator> generator,
+      Grid grid,
+      int segmentLength,
+      String out) {
     List<PasskeyExample> examples = plan(generator.value(), grid);
     List<Row> rows = new ArrayList<>();
     for (PasskeyExample e : examples) {
-      rows.add(RowFactory.create(e.id(), e.requestedTokens(), e.depth(), e.key(), e.seed(), e.tokens(), e.needleOffset()));
+      rows.add(
+          RowFactory.create(
+              e.id(),
+              e.requestedTokens(),
+              e.depth(),
+              e.key(),
+              e.seed(),
+              e.tokens(),
+              e.needleOffset()));
     }
     PasskeySpec spec = generator.value().spec();
-    spark.createDataFrame(List.of(RowFactory.create(segmentLength, spec.digits(), spec.instruction(),
-            spec.filler().toArray(new String[0]), spec.needle(), spec.question())), SET)
-        .coalesce(1).write().mode(SaveMode.Overwrite).parquet(out + "/set");
+    spark
+        .createDataFrame(
+            List.of(
+                RowFactory.create(
+                    segmentLength,
+                    spec.digits(),
+                    spec.instruction(),
+                    spec.filler().toArray(new String[0]),
+                    spec.needle(),
+                    spec.question())),
+            SET)
+        .coalesce(1)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .parquet(out + "/set");
     Dataset<Row> table = spark.createDataFrame(rows, EXAMPLES);
     table.write().mode(SaveMode.Overwrite).parquet(out + "/examples");
-    spark.read().parquet(out + "/examples")
-        .repartition(Math.max(1, Math.min(examples.size(), spark.sparkContext().defaultParallelism() * 2)))
+    spark
+        .read()
+        .parquet(out + "/examples")
+        .repartition(
+            Math.max(1, Math.min(examples.size(), spark.sparkContext().defaultParallelism() * 2)))
         .flatMap(new Segments(generator, segmentLength), Encoders.row(Tables.SEGMENTS))
         .write()
         .mode(SaveMode.Overwrite)
@@ -97,14 +128,23 @@ public final class PasskeySets {
     for (String part : List.of("set", "examples", "segments")) {
       if (!exists(spark, dir + "/" + part)) {
         throw new IllegalArgumentException(
-            "not a passkey set: " + dir + " has no " + part + "/ (make one with ./run.sh datasets passkey)");
+            "not a passkey set: "
+                + dir
+                + " has no "
+                + part
+                + "/ (make one with ./run.sh datasets passkey)");
       }
     }
     Row set = spark.read().parquet(dir + "/set").first();
     if (set.getInt(0) != segmentLength) {
       throw new IllegalArgumentException(
-          "the passkey set " + dir + " was cut into segments of " + set.getInt(0)
-              + " tokens, but the model reads " + segmentLength + ": make it again with this model's --model");
+          "the passkey set "
+              + dir
+              + " was cut into segments of "
+              + set.getInt(0)
+              + " tokens, but the model reads "
+              + segmentLength
+              + ": make it again with this model's --model");
     }
   }
 
@@ -121,8 +161,15 @@ public final class PasskeySets {
       implements FlatMapFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Row r) {
-      PasskeyExample e = new PasskeyExample(r.getString(0), r.getLong(1), r.getDouble(2), r.getString(3),
-          r.getLong(4), r.getLong(5), r.getLong(6));
+      PasskeyExample e =
+          new PasskeyExample(
+              r.getString(0),
+              r.getLong(1),
+              r.getDouble(2),
+              r.getString(3),
+              r.getLong(4),
+              r.getLong(5),
+              r.getLong(6));
       Iterator<int[]> chunks = generator.value().tokens(e, segmentLength);
       int n = (int) ((e.tokens() + segmentLength - 1) / segmentLength);
       return new Iterator<>() {

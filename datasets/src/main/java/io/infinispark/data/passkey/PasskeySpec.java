@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The wording of a passkey-retrieval task, as in the Infini-attention paper (arXiv 2404.07143,
- * App. B) by default. {@code needle} and {@code question}'s "{key}" is replaced by the key.
+ * The wording of a passkey-retrieval task, as in the Infini-attention paper (arXiv 2404.07143, App.
+ * B) by default. {@code needle} and {@code question}'s "{key}" is replaced by the key.
  *
  * @param digits how many digits a key has (the paper: 5)
  */
@@ -34,7 +34,11 @@ public record PasskeySpec(
     return new PasskeySpec(
         "There is an important info hidden inside a lot of irrelevant text. Find it and memorize"
             + " them. I will quiz you about the important information there.",
-        List.of("The grass is green.", "The sky is blue.", "The sun is yellow.", "Here we go.",
+        List.of(
+            "The grass is green.",
+            "The sky is blue.",
+            "The sun is yellow.",
+            "Here we go.",
             "There and back again."),
         "The pass key is {key}. Remember it. {key} is the pass key.",
         "What is the pass key? The pass key is",
@@ -49,7 +53,8 @@ public record PasskeySpec(
   public String answer(String key) {
     String after = needle.substring(needle.indexOf("{key}") + "{key}".length());
     int end = 0;
-    while (end < after.length() && !Character.isWhitespace(after.charAt(end))
+    while (end < after.length()
+        && !Character.isWhitespace(after.charAt(end))
         && !Character.isLetterOrDigit(after.charAt(end))) {
       end++;
     }
@@ -71,13 +76,18 @@ public record PasskeySpec(
   public PasskeySpec withFillerFile(Path file) {
     List<String> sentences;
     try {
-      sentences = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
-          .filter(s -> !s.isEmpty()).toList();
+      sentences =
+          Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+              .map(String::strip)
+              .filter(s -> !s.isEmpty())
+              .toList();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the filler file " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read the filler file " + file + ": " + e.getMessage(), e);
     }
     if (sentences.isEmpty()) {
-      throw new IllegalArgumentException("the filler file " + file + " has no sentences (one per line)");
+      throw new IllegalArgumentException(
+          "the filler file " + file + " has no sentences (one per line)");
     }
     return withFiller(sentences);
   }

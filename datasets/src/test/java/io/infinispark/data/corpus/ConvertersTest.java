@@ -23,7 +23,9 @@ class ConvertersTest {
     String html =
         "<html><body><h1>Title</h1><p>Some  <b>bold</b>\n text.</p><ul><li>one</li><li>two</li></ul>"
             + "<pre>a  b\n  c</pre></body></html>";
-    assertEquals("Title\n\nSome bold text.\n\none\n\ntwo\n\na  b\n  c", HtmlText.of(Jsoup.parse(html).body()));
+    assertEquals(
+        "Title\n\nSome bold text.\n\none\n\ntwo\n\na  b\n  c",
+        HtmlText.of(Jsoup.parse(html).body()));
   }
 
   @Test
@@ -33,7 +35,9 @@ class ConvertersTest {
             + "\n1 Samuel 1\n\n  1 Now there was a certain man\nof Ramathaimzophim 2\n\n";
     List<String[]> books = CorpusSources.bibleBooks(bible);
     assertEquals(List.of("Genesis", "1 Samuel"), books.stream().map(b -> b[0]).toList());
-    assertEquals("Genesis 1\n\n  1 In the beginning.\n\nGenesis 2\n\n  1 Thus the heavens.\n\n", books.get(0)[1]);
+    assertEquals(
+        "Genesis 1\n\n  1 In the beginning.\n\nGenesis 2\n\n  1 Thus the heavens.\n\n",
+        books.get(0)[1]);
   }
 
   @Test

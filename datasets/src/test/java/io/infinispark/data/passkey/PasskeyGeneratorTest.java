@@ -43,9 +43,12 @@ class PasskeyGeneratorTest {
   void aSmallExampleIsThePapersPromptWithTheKeyAtTheRequestedDepth() {
     PasskeyExample e = paper.example(300, 0.5, 11);
     String text = paper.text(e);
-    assertTrue(text.startsWith("There is an important info hidden inside a lot of irrelevant text."), text);
+    assertTrue(
+        text.startsWith("There is an important info hidden inside a lot of irrelevant text."),
+        text);
     assertTrue(text.endsWith(" What is the pass key? The pass key is"), text);
-    String needle = "The pass key is " + e.key() + ". Remember it. " + e.key() + " is the pass key.";
+    String needle =
+        "The pass key is " + e.key() + ". Remember it. " + e.key() + " is the pass key.";
     int at = text.indexOf(needle);
     assertTrue(at > 0, text);
     double relative = (double) at / text.length();
@@ -53,21 +56,29 @@ class PasskeyGeneratorTest {
     assertArrayEquals(tokenizer.encode(text), all(paper, e));
     int[] tokens = all(paper, e);
     int[] needleTokens = tokenizer.encode(" " + needle);
-    assertArrayEquals(needleTokens,
-        Arrays.copyOfRange(tokens, (int) e.needleOffset(), (int) e.needleOffset() + needleTokens.length));
+    assertArrayEquals(
+        needleTokens,
+        Arrays.copyOfRange(
+            tokens, (int) e.needleOffset(), (int) e.needleOffset() + needleTokens.length));
   }
 
   @Test
   void everyLengthAndDepthIsWithinOneFillerSentenceOfTheRequest() {
     int longestSentence =
-        PasskeySpec.paper().filler().stream().mapToInt(s -> tokenizer.encode(" " + s).length).max().orElseThrow();
+        PasskeySpec.paper().filler().stream()
+            .mapToInt(s -> tokenizer.encode(" " + s).length)
+            .max()
+            .orElseThrow();
     for (long length : new long[] {1024, 4096, 32768, 131072}) {
       for (double depth : new double[] {0, 0.25, 0.5, 1}) {
         PasskeyExample e = paper.example(length, depth, 3);
-        assertTrue(e.tokens() <= length && length - e.tokens() < longestSentence,
+        assertTrue(
+            e.tokens() <= length && length - e.tokens() < longestSentence,
             length + " requested, " + e.tokens() + " made");
         // the instruction (~30 tokens) and the question come before and after the filler
-        assertTrue(Math.abs((double) e.needleOffset() / e.tokens() - depth) < 0.01 + 64.0 / e.tokens(), "depth " + depth);
+        assertTrue(
+            Math.abs((double) e.needleOffset() / e.tokens() - depth) < 0.01 + 64.0 / e.tokens(),
+            "depth " + depth);
         long streamed = 0;
         for (Iterator<int[]> c = paper.tokens(e, 4096); c.hasNext(); ) {
           streamed += c.next().length;
@@ -96,7 +107,8 @@ class PasskeyGeneratorTest {
 
   @Test
   void aSeedAlwaysGivesTheSameExampleAndOtherSeedsOtherKeys() throws Exception {
-    // Golden value: examples must not drift between versions, or evaluation runs stop being comparable.
+    // Golden value: examples must not drift between versions, or evaluation runs stop being
+    // comparable.
     PasskeyExample e = paper.example(32768, 0.5, 7);
     assertEquals(e, paper.example(32768, 0.5, 7));
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -104,7 +116,9 @@ class PasskeyGeneratorTest {
       sha.update((byte) (token >>> 8));
       sha.update((byte) token);
     }
-    assertEquals(GOLDEN, HexFormat.of().formatHex(sha.digest()).substring(0, 16) + " " + e.key() + " " + e.tokens());
+    assertEquals(
+        GOLDEN,
+        HexFormat.of().formatHex(sha.digest()).substring(0, 16) + " " + e.key() + " " + e.tokens());
     assertNotEquals(paper.key(7), paper.key(8));
   }
 
@@ -115,18 +129,24 @@ class PasskeyGeneratorTest {
     PasskeyGenerator long10 = new PasskeyGenerator(PasskeySpec.paper().withDigits(10), tokenizer);
     assertEquals(10, long10.key(3).length());
     PasskeyGenerator prose =
-        new PasskeyGenerator(PasskeySpec.paper().withFiller(List.of("Call me Ishmael.", "It was a cold day.")), tokenizer);
+        new PasskeyGenerator(
+            PasskeySpec.paper().withFiller(List.of("Call me Ishmael.", "It was a cold day.")),
+            tokenizer);
     String text = prose.text(prose.example(200, 0, 1));
     assertTrue(text.contains("Call me Ishmael. It was a cold day."), text);
-    assertTrue(text.indexOf("The pass key is") < text.indexOf("Call me Ishmael."), "depth 0 puts the needle first");
+    assertTrue(
+        text.indexOf("The pass key is") < text.indexOf("Call me Ishmael."),
+        "depth 0 puts the needle first");
   }
 
   @Test
   void theAnswerIsTheKeyWithThePunctuationTheNeedleEndsItWith() {
     assertEquals(" 71432.", PasskeySpec.paper().answer("71432"));
-    PasskeySpec exclaimed = new PasskeySpec("Read.", List.of("Filler."), "The key is {key}! Keep it.", "The key is", 5);
+    PasskeySpec exclaimed =
+        new PasskeySpec("Read.", List.of("Filler."), "The key is {key}! Keep it.", "The key is", 5);
     assertEquals(" 123!", exclaimed.answer("123"));
-    PasskeySpec bare = new PasskeySpec("Read.", List.of("Filler."), "{key} is the key", "The key is", 5);
+    PasskeySpec bare =
+        new PasskeySpec("Read.", List.of("Filler."), "{key} is the key", "The key is", 5);
     assertEquals(" 123", bare.answer("123"));
   }
 }

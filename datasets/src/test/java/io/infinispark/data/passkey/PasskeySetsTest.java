@@ -16,25 +16,42 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PasskeySetsTest {
   @Test
-  void aGridIsWrittenAsExamplesAndSegmentsThatReassembleToTheStream(@TempDir Path dir) throws Exception {
-    BpeTokenizer tokenizer = BpeTokenizer.load(Path.of("../model-udfs/models/default/tokenizer.json"));
+  void aGridIsWrittenAsExamplesAndSegmentsThatReassembleToTheStream(@TempDir Path dir)
+      throws Exception {
+    BpeTokenizer tokenizer =
+        BpeTokenizer.load(Path.of("../model-udfs/models/default/tokenizer.json"));
     PasskeyGenerator generator = new PasskeyGenerator(PasskeySpec.paper(), tokenizer);
-    PasskeySets.Grid grid = new PasskeySets.Grid(List.of(1000L, 3000L), List.of(0.0, 0.5, 1.0), 2, 100);
+    PasskeySets.Grid grid =
+        new PasskeySets.Grid(List.of(1000L, 3000L), List.of(0.0, 0.5, 1.0), 2, 100);
     SparkSession spark = SparkSessions.forTests();
     try {
       var broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(generator);
       assertEquals(12, PasskeySets.write(spark, broadcast, grid, 128, dir.toString()));
-      List<Row> examples = spark.read().parquet(dir + "/examples").orderBy("doc_id").collectAsList();
+      List<Row> examples =
+          spark.read().parquet(dir + "/examples").orderBy("doc_id").collectAsList();
       assertEquals(12, examples.size());
-      assertEquals(List.of(PasskeySets.EXAMPLES.fieldNames()), List.of(spark.read().parquet(dir + "/examples").schema().fieldNames()));
-      assertEquals(List.of(Tables.SEGMENTS.fieldNames()), List.of(spark.read().parquet(dir + "/segments").schema().fieldNames()));
+      assertEquals(
+          List.of(PasskeySets.EXAMPLES.fieldNames()),
+          List.of(spark.read().parquet(dir + "/examples").schema().fieldNames()));
+      assertEquals(
+          List.of(Tables.SEGMENTS.fieldNames()),
+          List.of(spark.read().parquet(dir + "/segments").schema().fieldNames()));
       for (PasskeyExample e : PasskeySets.plan(generator, grid)) {
-        List<Row> segments = spark.read().parquet(dir + "/segments")
-            .filter("doc_id = '" + e.id() + "'").orderBy("seg_idx").collectAsList();
-        int[] tokens = segments.stream()
-            .flatMap(s -> s.<Integer>getList(4).stream()).mapToInt(Integer::intValue).toArray();
+        List<Row> segments =
+            spark
+                .read()
+                .parquet(dir + "/segments")
+                .filter("doc_id = '" + e.id() + "'")
+                .orderBy("seg_idx")
+                .collectAsList();
+        int[] tokens =
+            segments.stream()
+                .flatMap(s -> s.<Integer>getList(4).stream())
+                .mapToInt(Integer::intValue)
+                .toArray();
         assertEquals((e.tokens() + 127) / 128, segments.size());
-        assertArrayEquals(tokenizer.encode(generator.text(e)), tokens, e.id()); // the stream is the text
+        assertArrayEquals(
+            tokenizer.encode(generator.text(e)), tokens, e.id()); // the stream is the text
       }
     } finally {
       spark.stop();

@@ -36,7 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Dai.djl.offline=true"})
 public class SegmentStepBenchmark {
   @Param({"1", "4"})
   int lanes;
@@ -52,7 +54,9 @@ public class SegmentStepBenchmark {
   @Setup
   public void load() throws Exception {
     Path dir = Path.of(System.getProperty("infinispark.model", "models/default"));
-    model = InfiniTransformer.load(Checkpoint.load(dir), Device.cpu(), io.infinispark.model.Precision.parse(dtype));
+    model =
+        InfiniTransformer.load(
+            Checkpoint.load(dir), Device.cpu(), io.infinispark.model.Precision.parse(dtype));
     base = NDManager.newBaseManager(Device.cpu());
     state = model.newState(base, lanes);
     ModelConfig c = model.config();
@@ -61,8 +65,9 @@ public class SegmentStepBenchmark {
     for (int i = 0; i < tokens.length; i++) {
       tokens[i] = random.nextInt(c.vocabSize());
     }
-    System.out.printf("%nFLOPs per step (lanes=%d): %.3f GFLOP%n", lanes,
-        FlopCount.step(c, lanes, c.segmentLength()) / 1e9);
+    System.out.printf(
+        "%nFLOPs per step (lanes=%d): %.3f GFLOP%n",
+        lanes, FlopCount.step(c, lanes, c.segmentLength()) / 1e9);
   }
 
   @Benchmark
