@@ -20,9 +20,14 @@ public class MemoryPasskeyProbe {
     Path dir = Files.createTempDirectory("mpp");
     Path tokFile = dir.resolve("tokenizer.json");
     BpeTrainer bt = new BpeTrainer(512, 2);
-    var tok = bt.train(List.of(book)); tok.save(tokFile);
+    var tok = bt.train(List.of(book)).withoutDigitMerges(); tok.save(tokFile);
     TextTokenizer tokenizer = Tokenizers.load(tokFile);
     PasskeyGenerator passkeys = new PasskeyGenerator(PasskeySpec.paper(), tokenizer);
+    // env DIGITS=n: keys of n digits; DIGITS_MAX=m: keys of 1..m digits drawn uniformly (evaluated at m)
+    int maxDigits = Integer.parseInt(System.getenv().getOrDefault("DIGITS_MAX", System.getenv().getOrDefault("DIGITS", "5")));
+    int minDigits = System.getenv("DIGITS_MAX") != null ? 1 : maxDigits;
+    PasskeyGenerator[] byDigits = new PasskeyGenerator[maxDigits + 1];
+    for (int n = minDigits; n <= maxDigits; n++) byDigits[n] = new PasskeyGenerator(PasskeySpec.paper().withDigits(n), tokenizer);
     ModelConfig config = new ModelConfig(512, d, layers, d / 32, d / 32, 32, 2 * d, segment, MemoryRule.DELTA, 10000, 1e-5, true, 0);
     CorpusTrainingData corpus = new CorpusTrainingData(List.of(tokenizer.encode(book)), List.of(), passkeys, tokenizer);
     int window = k * segment + 1;
@@ -30,7 +35,7 @@ public class MemoryPasskeyProbe {
     TrainingData data = new TrainingData() {
       public TrainingExample text(SplittableRandom r, int length) {
         if (System.getenv("TRECALL") != null) return corpus.text(r, length);
-        if (System.getenv("RECALL") == null) return passkey(r, length, 0);
+        if (System.getenv("RECALL") == null) return passkey(r, length, 0, length, 5);
         // a corpus window with one span of segment 1 repeated at a random place in the last segment
         int[] t = corpus.text(r, length).tokens();
         int span = 32;
@@ -39,15 +44,16 @@ public class MemoryPasskeyProbe {
         System.arraycopy(t, from, t, to, span);
         return TrainingExample.text(t);
       }
-      public TrainingExample passkey(SplittableRandom r, int length, int ignored) {
+      public TrainingExample passkey(SplittableRandom r, int length, int ignored, int needleBefore, int digits) {
         if (System.getenv("EARLY") == null) {
-          return corpus.passkey(r, length, (k - 1) * segment + 8 + r.nextInt(segment / 2));
+          return corpus.passkey(r, length, (k - 1) * segment + 8 + r.nextInt(segment / 2), length, 5);
         }
         // the eval's own layout: needle near the start of segment 1, question and answer in segment K
         long key = r.nextLong(1_000_000);
-        int[] answer = tokenizer.encode(" " + passkeys.key(key) + ".");
-        PasskeyExample e = passkeys.example(length - answer.length, 0.1 * r.nextDouble(), key);
-        int[] prompt = passkeys.allTokens(e);
+        PasskeyGenerator g = byDigits[minDigits + r.nextInt(maxDigits - minDigits + 1)];
+        int[] answer = tokenizer.encode(" " + g.key(key) + ".");
+        PasskeyExample e = g.example(length - answer.length, 0.1 * r.nextDouble(), key);
+        int[] prompt = g.allTokens(e);
         int[] t = new int[length];
         int prefix = length - prompt.length - answer.length;
         System.arraycopy(corpus.text(r, Math.max(prefix, 1)).tokens(), 0, t, 0, prefix);
@@ -60,15 +66,21 @@ public class MemoryPasskeyProbe {
     boolean trainerRecall = System.getenv("TRECALL") != null;
     int pk = System.getenv("RECALL") == null && !trainerRecall ? lanes : lanes / 2;
     int recallLanes = trainerRecall ? lanes - pk : 0;
-    TrainOptions o = new TrainOptions(steps, lanes, k, lr, 0.01, 0.0, 20, 0.1, 1.0, pk, recallLanes, 32, 1.0, 1, false, 17, 100, 100000);
+    TrainOptions o = new TrainOptions(steps, lanes, k, lr, 0.01, 0.0, 20, 0.1, 1.0, pk, recallLanes, 32, 1.0, 1, false, 5, 5, 17, 100, 100000);
     Path run = dir.resolve("train");
     try (Trainer t = Trainer.start(ModelWeights.randomInit(config, 3), o, data, run, tokFile)) { t.runUntil(steps); }
     List<String> lines = Files.readAllLines(run.resolve("train-log.tsv"));
-    for (int i = 1; i < lines.size(); i += Math.max(1, lines.size() / 20)) { String[] c = lines.get(i).split("\t"); System.out.println("step " + c[0] + " text " + c[2] + " answer " + c[3] + " gates " + c[11]); }
+    int block = Math.max(1, (lines.size() - 1) / 12);
+    for (int i = 1; i + block <= lines.size(); i += block) {
+      double nll = 0, exact = 0;
+      for (int j = i; j < i + block; j++) { String[] c = lines.get(j).split("\t"); nll += Double.parseDouble(c[3]); exact += Double.parseDouble(c[12]); }
+      String[] last = lines.get(i + block - 1).split("\t");
+      System.out.printf(Locale.ROOT, "steps %s-%s answer_nll %.3f exact %.3f gates %s%n", lines.get(i).split("\t")[0], last[0], nll / block, exact / block, last[11]);
+    }
     ModelBundle trained = ModelBundle.load(run.resolve("checkpoint"));
     SparkSession spark = SparkSessions.forTests();
     long len = (k - 1) * segment + segment / 2;
-    List<Row> grid = EvalCommand.passkey(spark, trained, PasskeySpec.paper(), new PasskeySets.Grid(List.of(len), List.of(0.0, 0.1), 8, 1_000_000), dir.resolve("eval").toString(), new RecurOptions(4, 0, DevicePolicy.CPU, "float32"));
+    List<Row> grid = EvalCommand.passkey(spark, trained, PasskeySpec.paper().withDigits(maxDigits), new PasskeySets.Grid(List.of(len), List.of(0.0, 0.1), 8, 1_000_000), dir.resolve("eval").toString(), new RecurOptions(4, 0, DevicePolicy.CPU, "float32"));
     for (Row r : spark.read().parquet(dir.resolve("eval/passkey").toString()).collectAsList()) System.out.println(r.getString(0) + " key " + r.getString(3) + " -> " + r.getString(5).strip());
     System.out.println("GRID " + grid);
     spark.stop();

@@ -28,7 +28,8 @@ final class BatchSampler {
     for (int lane = 0; lane < options.lanes(); lane++) {
       if (lane >= firstPasskey) {
         examples.add(
-            data.passkey(random, length, passkeyTokens(random, step), needleBefore(length)));
+            data.passkey(
+                random, length, passkeyTokens(random, step), needleBefore(length), digits(random)));
       } else if (lane >= firstRecall) {
         examples.add(recall(random, data.text(random, length).tokens().clone()));
       } else {
@@ -62,6 +63,15 @@ final class BatchSampler {
     int most = fewest + (int) Math.floor((options.windowSegments() - fewest) * progress);
     int segments = fewest + random.nextInt(most - fewest + 1);
     return segments * segmentLength - random.nextInt(segmentLength / 2);
+  }
+
+  /**
+   * A key length in [min, max] digits; nothing drawn when they are equal (older runs reproduce).
+   */
+  private int digits(SplittableRandom random) {
+    int min = options.passkeyMinDigits();
+    int max = options.passkeyMaxDigits();
+    return min == max ? min : min + random.nextInt(max - min + 1);
   }
 
   /** The question and answer are in the window's last segment: the needle must end before it. */

@@ -23,6 +23,8 @@ package io.infinispark.train;
  * @param passkeyThroughMemory every passkey needle lies in a segment before the question's, so only
  *     the memory can answer (examples then span 2 to K segments); otherwise the needle's depth is
  *     uniform and most short examples can be answered by local attention alone
+ * @param passkeyMinDigits shortest passkey key, in digits
+ * @param passkeyMaxDigits longest passkey key; each example's length is drawn uniformly in between
  * @param seed seeds batches (by step, so a resumed run draws the same ones)
  * @param checkpointEvery steps between checkpoints
  * @param validateEvery steps between held-out evaluations (with and without memory)
@@ -43,11 +45,17 @@ public record TrainOptions(
     double passkeyWeight,
     int curriculumSteps,
     boolean passkeyThroughMemory,
+    int passkeyMinDigits,
+    int passkeyMaxDigits,
     long seed,
     int checkpointEvery,
     int validateEvery) {
 
   public TrainOptions {
+    if (passkeyMinDigits == 0 && passkeyMaxDigits == 0) { // a checkpoint from before the option
+      passkeyMinDigits = 5;
+      passkeyMaxDigits = 5;
+    }
     require(steps >= 1, "steps", steps);
     require(lanes >= 1, "lanes", lanes);
     require(windowSegments >= 1, "windowSegments", windowSegments);
@@ -72,6 +80,10 @@ public record TrainOptions(
         !passkeyThroughMemory || windowSegments >= 2,
         "passkeyThroughMemory (needs windowSegments ≥ 2)",
         passkeyThroughMemory);
+    require(
+        passkeyMinDigits >= 1 && passkeyMinDigits <= passkeyMaxDigits && passkeyMaxDigits <= 18,
+        "passkeyMinDigits..passkeyMaxDigits (1..18)",
+        passkeyMinDigits + ".." + passkeyMaxDigits);
     require(checkpointEvery >= 1, "checkpointEvery", checkpointEvery);
     require(validateEvery >= 1, "validateEvery", validateEvery);
   }

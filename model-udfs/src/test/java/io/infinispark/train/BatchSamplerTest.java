@@ -22,7 +22,8 @@ class BatchSamplerTest {
   @Test
   void recallLanesRepeatOneSpanLaterInTheWindowAndTextLanesDoNot() {
     TrainOptions options =
-        new TrainOptions(10, 4, 3, 1e-3, 0.01, 0, 1, 0.1, 1, 1, 2, SPAN, 1, 1, false, 9, 5, 5);
+        new TrainOptions(
+            10, 4, 3, 1e-3, 0.01, 0, 1, 0.1, 1, 1, 2, SPAN, 1, 1, false, 5, 5, 9, 5, 5);
     BatchSampler sampler = new BatchSampler(new TrainerTest.SyntheticData(false), options, SEGMENT);
     for (int step = 0; step < 20; step++) {
       Batch batch = sampler.batch(step);
@@ -45,15 +46,19 @@ class BatchSamplerTest {
   void passkeyLanesThatMustGoThroughTheMemorySpanTwoSegmentsOrMoreAndEndTheirNeedleEarly() {
     int k = 4;
     TrainOptions options =
-        new TrainOptions(10, 3, k, 1e-3, 0.01, 0, 1, 0.1, 1, 3, 0, SPAN, 1, 5, true, 9, 5, 5);
+        new TrainOptions(10, 3, k, 1e-3, 0.01, 0, 1, 0.1, 1, 3, 0, SPAN, 1, 5, true, 5, 5, 9, 5, 5);
     List<int[]> asked = new ArrayList<>(); // {exampleTokens, needleBefore}
     TrainingData data =
         new TrainerTest.SyntheticData(false) {
           @Override
           public TrainingExample passkey(
-              SplittableRandom random, int length, int exampleTokens, int needleBefore) {
+              SplittableRandom random,
+              int length,
+              int exampleTokens,
+              int needleBefore,
+              int digits) {
             asked.add(new int[] {exampleTokens, needleBefore});
-            return super.passkey(random, length, exampleTokens, needleBefore);
+            return super.passkey(random, length, exampleTokens, needleBefore, digits);
           }
         };
     BatchSampler sampler = new BatchSampler(data, options, SEGMENT);

@@ -44,7 +44,7 @@ class TrainerTest {
 
     @Override
     public TrainingExample passkey(
-        SplittableRandom random, int length, int exampleTokens, int needleBefore) {
+        SplittableRandom random, int length, int exampleTokens, int needleBefore, int digits) {
       SplittableRandom r = fixed ? new SplittableRandom(2) : random;
       int[] tokens = text(r, length).tokens();
       int key = 10 + r.nextInt(50);
@@ -68,7 +68,7 @@ class TrainerTest {
 
   static TrainOptions options(int steps, double lr) {
     return new TrainOptions(
-        steps, 3, 3, lr, 0.01, 0.1, 1, 0.1, 1.0, 1, 0, 1, 1.0, 2, false, 5, 2, 2);
+        steps, 3, 3, lr, 0.01, 0.1, 1, 0.1, 1.0, 1, 0, 1, 1.0, 2, false, 5, 5, 5, 2, 2);
   }
 
   Path tokenizer() throws IOException {
@@ -96,7 +96,7 @@ class TrainerTest {
     // every lane a passkey lane, the same batch every step, constant learning rate
     TrainOptions options =
         new TrainOptions(
-            150, 3, 3, 3e-3, 0.01, 0.0, 1, 1.0, 1.0, 3, 0, 1, 1.0, 1, false, 5, 1000, 1000);
+            150, 3, 3, 3e-3, 0.01, 0.0, 1, 1.0, 1.0, 3, 0, 1, 1.0, 1, false, 5, 5, 5, 1000, 1000);
     try (Trainer trainer =
         Trainer.start(initial, options, new SyntheticData(true), dir, tokenizer())) {
       Trainer.StepReport first = trainer.trainStep();

@@ -7,8 +7,10 @@ import io.infinispark.train.TrainingData;
 import io.infinispark.train.TrainingExample;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -33,6 +35,7 @@ final class CorpusTrainingData implements TrainingData {
   private final PasskeyGenerator passkeys;
   private final TextTokenizer tokenizer;
   private final Set<String> evaluationKeys = new HashSet<>();
+  private final Map<Integer, PasskeyGenerator> byDigits = new HashMap<>();
 
   CorpusTrainingData(
       List<int[]> train, List<int[]> heldOut, PasskeyGenerator passkeys, TextTokenizer tokenizer) {
@@ -49,6 +52,7 @@ final class CorpusTrainingData implements TrainingData {
       total += train.get(i).length;
       trainEnds[i] = total;
     }
+    byDigits.put(passkeys.spec().digits(), passkeys);
     for (long seed = EVALUATION_SEEDS; seed < EVALUATION_SEEDS + RESERVED_KEYS; seed++) {
       evaluationKeys.add(passkeys.key(seed));
     }
@@ -92,17 +96,18 @@ final class CorpusTrainingData implements TrainingData {
 
   @Override
   public TrainingExample passkey(
-      SplittableRandom random, int length, int exampleTokens, int needleBefore) {
+      SplittableRandom random, int length, int exampleTokens, int needleBefore, int digits) {
+    PasskeyGenerator generator = generator(digits);
     long seed;
     do {
       seed = random.nextLong(EVALUATION_SEEDS);
-    } while (isEvaluationKey(passkeys.key(seed)));
+    } while (isEvaluationKey(generator.key(seed)));
     // with the full stop that ends the key: an answer never taught to end runs on into more digits,
     // and the harness reads the first integer ("12345" → "123456063")
-    int[] answer = tokenizer.encode(passkeys.spec().answer(passkeys.key(seed)));
+    int[] answer = tokenizer.encode(generator.spec().answer(generator.key(seed)));
     int requested = exampleTokens - answer.length;
-    PasskeyExample example = passkeys.example(requested, random.nextDouble(), seed);
-    int needle = passkeys.needleTokens(example.key());
+    PasskeyExample example = generator.example(requested, random.nextDouble(), seed);
+    int needle = generator.needleTokens(example.key());
     // shallower until the needle ends in time: uniform over the depths allowed, by rejection
     for (int tries = 0; needleEnd(example, length, answer, needle) > needleBefore; tries++) {
       if (tries == 64 || example.depth() == 0) {
@@ -115,9 +120,9 @@ final class CorpusTrainingData implements TrainingData {
                 + exampleTokens
                 + "-token example");
       }
-      example = passkeys.example(requested, random.nextDouble() * example.depth(), seed);
+      example = generator.example(requested, random.nextDouble() * example.depth(), seed);
     }
-    int[] prompt = passkeys.allTokens(example);
+    int[] prompt = generator.allTokens(example);
     int prefix = length - prompt.length - answer.length;
     if (prefix < 0) {
       throw new IllegalArgumentException(
@@ -133,6 +138,25 @@ final class CorpusTrainingData implements TrainingData {
     System.arraycopy(prompt, 0, tokens, prefix, prompt.length);
     System.arraycopy(answer, 0, tokens, length - answer.length, answer.length);
     return new TrainingExample(tokens, length - answer.length, answer.length);
+  }
+
+  /**
+   * The generator of {@code digits}-digit keys; holds out that length's evaluation keys when it
+   * can.
+   */
+  private PasskeyGenerator generator(int digits) {
+    return byDigits.computeIfAbsent(
+        digits,
+        n -> {
+          PasskeyGenerator g = new PasskeyGenerator(passkeys.spec().withDigits(n), tokenizer);
+          // shorter keys than this are too few to hold 10,000 out: all of them are trained on
+          if (9 * Math.pow(10, n - 1) >= 4.0 * RESERVED_KEYS) {
+            for (long seed = EVALUATION_SEEDS; seed < EVALUATION_SEEDS + RESERVED_KEYS; seed++) {
+              evaluationKeys.add(g.key(seed));
+            }
+          }
+          return g;
+        });
   }
 
   /** Window position just past the needle, with the example placed to end in the answer. */

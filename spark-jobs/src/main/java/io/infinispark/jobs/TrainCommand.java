@@ -161,6 +161,15 @@ final class TrainCommand implements Callable<Integer> {
   boolean passkeyThroughMemory;
 
   @Option(
+      names = "--passkey-digits",
+      defaultValue = "5",
+      paramLabel = "N or MIN-MAX",
+      description =
+          "Digits of a training key, or a range drawn uniformly per example (e.g. 1-9): short keys"
+              + " teach retrieval first, a range teaches keys of any length (default: ${DEFAULT-VALUE})")
+  String passkeyDigits;
+
+  @Option(
       names = "--seed",
       defaultValue = "20261123",
       description = "Batch seed (default: ${DEFAULT-VALUE})")
@@ -228,6 +237,8 @@ final class TrainCommand implements Callable<Integer> {
             passkeyWeight,
             curriculumSteps,
             passkeyThroughMemory,
+            digitRange()[0],
+            digitRange()[1],
             seed,
             checkpointEvery,
             validateEvery);
@@ -235,6 +246,19 @@ final class TrainCommand implements Callable<Integer> {
         "train: %s, %,d parameters, from %s%n",
         initial.config(), initial.config().parameterCount(), initial.provenance());
     return Trainer.start(initial, options, data, runDir, tokenizerFile);
+  }
+
+  /** {@code --passkey-digits}: "N" or "MIN-MAX". */
+  private int[] digitRange() {
+    String[] parts = passkeyDigits.strip().split("-", 2);
+    try {
+      int min = Integer.parseInt(parts[0].strip());
+      int max = parts.length == 2 ? Integer.parseInt(parts[1].strip()) : min;
+      return new int[] {min, max};
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--passkey-digits takes N or MIN-MAX (e.g. 5 or 1-9), got '" + passkeyDigits + "'");
+    }
   }
 
   /** Tokenizes the corpus in Spark tasks and brings the token ids to this process. */

@@ -36,7 +36,7 @@ class CorpusTrainingDataTest {
     for (int n = 0; n < 20; n++) {
       int window = 4 * SEGMENT + 1;
       TrainingExample e =
-          data.passkey(random, window, SEGMENT + random.nextInt(3 * SEGMENT), window);
+          data.passkey(random, window, SEGMENT + random.nextInt(3 * SEGMENT), window, 5);
       int[] tokens = e.tokens();
       assertEquals(window, tokens.length);
       assertEquals(tokens.length, e.answerStart() + e.answerLength(), "the answer ends the window");
@@ -70,7 +70,7 @@ class CorpusTrainingDataTest {
     int further = 0;
     for (int n = 0; n < 30; n++) {
       int exampleTokens = (2 + random.nextInt(3)) * SEGMENT - random.nextInt(SEGMENT / 2);
-      TrainingExample e = data.passkey(random, window, exampleTokens, lastSegment);
+      TrainingExample e = data.passkey(random, window, exampleTokens, lastSegment, 5);
       int[] tokens = e.tokens();
       String answer = tokenizer.decode(Arrays.copyOfRange(tokens, e.answerStart(), tokens.length));
       String key = answer.substring(1, answer.length() - 1);
@@ -92,5 +92,39 @@ class CorpusTrainingDataTest {
             + " one segment back, "
             + further
             + " further");
+  }
+
+  @Test
+  void keysHaveTheDigitsAskedAndLongOnesAreNeverAnEvaluationKey() throws Exception {
+    TextTokenizer tokenizer =
+        Tokenizers.load(Path.of("../model-udfs/models/default/tokenizer.json"));
+    String book = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
+    PasskeyGenerator passkeys = new PasskeyGenerator(PasskeySpec.paper(), tokenizer);
+    CorpusTrainingData data =
+        new CorpusTrainingData(
+            List.of(tokenizer.encode(book.substring(0, 200_000))), List.of(), passkeys, tokenizer);
+    SplittableRandom random = new SplittableRandom(13);
+    int window = 2 * SEGMENT + 1;
+    for (int digits : new int[] {1, 3, 5, 7, 9}) {
+      for (int n = 0; n < 4; n++) {
+        TrainingExample e = data.passkey(random, window, 2 * SEGMENT - 20, window, digits);
+        String answer =
+            tokenizer.decode(Arrays.copyOfRange(e.tokens(), e.answerStart(), e.tokens().length));
+        assertTrue(answer.matches(" [1-9][0-9]{" + (digits - 1) + "}\\."), digits + ": " + answer);
+        String key = answer.substring(1, answer.length() - 1);
+        String before = tokenizer.decode(Arrays.copyOfRange(e.tokens(), 0, e.answerStart()));
+        assertTrue(
+            before.contains("The pass key is " + key + ". Remember it."), "the needle's key");
+        if (digits >= 5) {
+          PasskeyGenerator evaluation =
+              new PasskeyGenerator(PasskeySpec.paper().withDigits(digits), tokenizer);
+          for (long seed = CorpusTrainingData.EVALUATION_SEEDS;
+              seed < CorpusTrainingData.EVALUATION_SEEDS + 2_000;
+              seed++) {
+            assertFalse(key.equals(evaluation.key(seed)), "trained on evaluation key " + key);
+          }
+        }
+      }
+    }
   }
 }
