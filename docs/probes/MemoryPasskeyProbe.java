@@ -79,8 +79,10 @@ public class MemoryPasskeyProbe {
     }
     ModelBundle trained = ModelBundle.load(run.resolve("checkpoint"));
     SparkSession spark = SparkSessions.forTests();
-    long len = (k - 1) * segment + segment / 2;
-    List<Row> grid = EvalCommand.passkey(spark, trained, PasskeySpec.paper().withDigits(maxDigits), new PasskeySets.Grid(List.of(len), List.of(0.0, 0.1), 8, 1_000_000), dir.resolve("eval").toString(), new RecurOptions(4, 0, DevicePolicy.CPU, "float32"));
+    // env EVAL_SEGMENTS=2,4,8: evaluate at these lengths in segments (default: the training window)
+    List<Long> lengths = new ArrayList<>();
+    for (String n : System.getenv().getOrDefault("EVAL_SEGMENTS", String.valueOf(k)).split(",")) lengths.add((Long.parseLong(n) - 1) * segment + segment / 2);
+    List<Row> grid = EvalCommand.passkey(spark, trained, PasskeySpec.paper().withDigits(maxDigits), new PasskeySets.Grid(lengths, List.of(0.0, 0.1), 8, 1_000_000), dir.resolve("eval").toString(), new RecurOptions(4, 0, DevicePolicy.CPU, "float32"));
     for (Row r : spark.read().parquet(dir.resolve("eval/passkey").toString()).collectAsList()) System.out.println(r.getString(0) + " key " + r.getString(3) + " -> " + r.getString(5).strip());
     System.out.println("GRID " + grid);
     spark.stop();

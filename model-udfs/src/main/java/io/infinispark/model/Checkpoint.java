@@ -89,7 +89,8 @@ public final class Checkpoint {
           c.path("rope_theta").asDouble(10000),
           c.path("norm_eps").asDouble(1e-5),
           c.path("tied_embeddings").asBoolean(true),
-          c.path("gate_init").asDouble(0));
+          c.path("gate_init").asDouble(0),
+          c.path("memory_key_shift").asDouble(0));
     } catch (IllegalArgumentException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
@@ -111,6 +112,10 @@ public final class Checkpoint {
     o.put("norm_eps", c.normEps());
     o.put("tied_embeddings", c.tiedEmbeddings());
     o.put("gate_init", c.gateInit());
+    if (c.memoryKeyShift()
+        != 0) { // absent is the paper's form, so older configs stay byte-identical
+      o.put("memory_key_shift", c.memoryKeyShift());
+    }
     if (initSeed != null) {
       o.put("init_seed", initSeed);
     }

@@ -71,7 +71,7 @@ final class InfiniAttention {
 
     // read memory, then write this segment into it (both with pre-RoPE q, k)
     NDArray aMem = retrieve(q, memory).toType(x.getDataType(), false); // (B, H, T, d)
-    LayerMemory next = update(k, v, keep, memory);
+    LayerMemory next = update(memoryKeys(k), v, keep, memory);
 
     // local causal attention with RoPE
     NDArray aDot = localAttention(rope.apply(q), rope.apply(k), v); // (B, H, T, d)
@@ -95,6 +95,19 @@ final class InfiniAttention {
   /** x Wᵀ for a weight in checkpoint layout (out, in); the result lives in x's scope. */
   static NDArray linear(NDArray x, NDArray weight) {
     return Linear.linear(x, weight).singletonOrThrow();
+  }
+
+  /** The keys the memory writes: k_t + s·k_{t−1} (see {@link ModelConfig#memoryKeyShift}). */
+  private NDArray memoryKeys(NDArray k) {
+    if (config.memoryKeyShift() == 0) {
+      return k;
+    }
+    Shape shape = k.getShape(); // (B, Hkv, T, d)
+    NDArray none =
+        k.getManager()
+            .zeros(new Shape(shape.get(0), shape.get(1), 1, shape.get(3)), k.getDataType());
+    NDArray previous = none.concat(k.get(new NDIndex(":, :, :{}, :", shape.get(2) - 1)), 2);
+    return k.add(previous.mul(config.memoryKeyShift()));
   }
 
   /** A_mem = σ(Q) M_{s−1} / (σ(Q) z_{s−1}). */

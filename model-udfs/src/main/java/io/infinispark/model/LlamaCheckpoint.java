@@ -20,6 +20,8 @@ import java.util.TreeSet;
  * <ul>
  *   <li>{@code infini_segment_length} (default 2048): tokens per segment;
  *   <li>{@code infini_memory_rule} (default delta);
+ *   <li>{@code infini_memory_key_shift} (default 0, the paper's form; see {@link
+ *       ModelConfig#memoryKeyShift});
  *   <li>{@code infini_gate_init} (default −10): β for layers whose checkpoint carries no {@code
  *       self_attn.memory_gate}. sigmoid(−10) ≈ 4.5e-5, so an untrained memory barely touches a
  *       pretrained model until the gates are trained; a checkpoint that has gates keeps them.
@@ -96,7 +98,8 @@ public final class LlamaCheckpoint {
           c.path("rope_theta").asDouble(10000),
           c.path("rms_norm_eps").asDouble(1e-6),
           c.path("tie_word_embeddings").asBoolean(false),
-          c.path("infini_gate_init").asDouble(-10));
+          c.path("infini_gate_init").asDouble(-10),
+          c.path("infini_memory_key_shift").asDouble(0));
     } catch (IllegalArgumentException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }

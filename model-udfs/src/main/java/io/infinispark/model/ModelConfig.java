@@ -20,6 +20,12 @@ import java.io.Serializable;
  * @param normEps RMSNorm epsilon
  * @param tiedEmbeddings whether the output projection reuses the input embedding
  * @param gateInit initial value of every gate β (sigmoid(0) = 0.5 mixes memory and local equally)
+ * @param memoryKeyShift s in the key the memory writes, σ(k_t + s·k_{t−1}): with s ≠ 0 each memory
+ *     entry is also keyed by the token before it, so a query made of the token just read retrieves
+ *     what followed it — copying in order through the memory (an induction step), which a key of
+ *     one token cannot give (its reads are an unordered bag). 0 is the paper's form; local
+ *     attention and the memory read never use the shift; a segment's first token has no previous
+ *     key in it.
  */
 public record ModelConfig(
     int vocabSize,
@@ -34,8 +40,41 @@ public record ModelConfig(
     double ropeTheta,
     double normEps,
     boolean tiedEmbeddings,
-    double gateInit)
+    double gateInit,
+    double memoryKeyShift)
     implements Serializable {
+
+  /** The paper's form: memory keys of one token ({@code memoryKeyShift} 0). */
+  public ModelConfig(
+      int vocabSize,
+      int dModel,
+      int nLayers,
+      int nHeads,
+      int nKvHeads,
+      int dHead,
+      int ffnHidden,
+      int segmentLength,
+      MemoryRule memoryRule,
+      double ropeTheta,
+      double normEps,
+      boolean tiedEmbeddings,
+      double gateInit) {
+    this(
+        vocabSize,
+        dModel,
+        nLayers,
+        nHeads,
+        nKvHeads,
+        dHead,
+        ffnHidden,
+        segmentLength,
+        memoryRule,
+        ropeTheta,
+        normEps,
+        tiedEmbeddings,
+        gateInit,
+        0);
+  }
 
   public ModelConfig {
     require(vocabSize > 1, "vocabSize", vocabSize);
@@ -50,6 +89,7 @@ public record ModelConfig(
     require(ropeTheta > 0, "ropeTheta", ropeTheta);
     require(normEps > 0, "normEps", normEps);
     require(Double.isFinite(gateInit), "gateInit", gateInit);
+    require(Double.isFinite(memoryKeyShift), "memoryKeyShift", memoryKeyShift);
   }
 
   /** Query heads that share one key/value head. */
@@ -71,7 +111,26 @@ public record ModelConfig(
         ropeTheta,
         normEps,
         tiedEmbeddings,
-        gate);
+        gate,
+        memoryKeyShift);
+  }
+
+  public ModelConfig withMemoryKeyShift(double shift) {
+    return new ModelConfig(
+        vocabSize,
+        dModel,
+        nLayers,
+        nHeads,
+        nKvHeads,
+        dHead,
+        ffnHidden,
+        segmentLength,
+        memoryRule,
+        ropeTheta,
+        normEps,
+        tiedEmbeddings,
+        gateInit,
+        shift);
   }
 
   /** Number of weights, counted from {@link WeightNames}. */

@@ -22,7 +22,8 @@ class InfiniTransformerReferenceTest {
             rule ->
                 Stream.of(
                     Arguments.of("mha", TestModels.tiny(rule)),
-                    Arguments.of("gqa", TestModels.tinyGqa(rule))));
+                    Arguments.of("gqa", TestModels.tinyGqa(rule)),
+                    Arguments.of("key shift", TestModels.tiny(rule).withMemoryKeyShift(0.7))));
   }
 
   @ParameterizedTest(name = "{0} {1}")

@@ -69,7 +69,11 @@ final class ReferenceModel {
       double[][] m2 = copy(m);
       double[] z2 = z.clone();
       for (int s = 0; s < t; s++) {
-        double[] sk = sigma(kh[s]);
+        double[] key = kh[s].clone(); // the key this token writes under
+        for (int col = 0; s > 0 && col < d; col++) {
+          key[col] += c.memoryKeyShift() * kh[s - 1][col];
+        }
+        double[] sk = sigma(key);
         double[] written = vh[s].clone();
         if (c.memoryRule() == MemoryRule.DELTA) {
           double[] known = read(sk, m, z);

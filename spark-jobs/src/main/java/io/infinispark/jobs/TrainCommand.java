@@ -170,6 +170,14 @@ final class TrainCommand implements Callable<Integer> {
   String passkeyDigits;
 
   @Option(
+      names = "--memory-key-shift",
+      paramLabel = "S",
+      description =
+          "Memory keys written as k_t + S·k_{t−1} (ModelConfig.memoryKeyShift), overriding the starting"
+              + " model's: lets the memory copy in order (default: the starting model's, 0 for the paper's form)")
+  Double memoryKeyShift;
+
+  @Option(
       names = "--seed",
       defaultValue = "20261123",
       description = "Batch seed (default: ${DEFAULT-VALUE})")
@@ -220,6 +228,14 @@ final class TrainCommand implements Callable<Integer> {
     }
     Path start = from != null ? from : Main.home().resolve("model-udfs/models/init");
     ModelWeights initial = Checkpoint.load(start);
+    if (memoryKeyShift
+        != null) { // a config field without weights of its own: any checkpoint can take it
+      initial =
+          new ModelWeights(
+              initial.config().withMemoryKeyShift(memoryKeyShift),
+              initial.tensors(),
+              initial.provenance());
+    }
     TrainOptions options =
         new TrainOptions(
             steps,
