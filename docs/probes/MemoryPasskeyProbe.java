@@ -28,7 +28,10 @@ public class MemoryPasskeyProbe {
     int minDigits = System.getenv("DIGITS_MAX") != null ? 1 : maxDigits;
     PasskeyGenerator[] byDigits = new PasskeyGenerator[maxDigits + 1];
     for (int n = minDigits; n <= maxDigits; n++) byDigits[n] = new PasskeyGenerator(PasskeySpec.paper().withDigits(n), tokenizer);
-    ModelConfig config = new ModelConfig(512, d, layers, d / 32, d / 32, 32, 2 * d, segment, MemoryRule.DELTA, 10000, 1e-5, true, 0);
+    // env SHIFT=s: memory keys written as k_t + s·k_{t−1} (ModelConfig.memoryKeyShift)
+    ModelConfig config = new ModelConfig(512, d, layers, d / 32, d / 32, 32, 2 * d, segment, MemoryRule.DELTA, 10000, 1e-5, true,
+            Double.parseDouble(System.getenv().getOrDefault("GATE_INIT", "0"))) // env GATE_INIT: every β at start
+        .withMemoryKeyShift(Double.parseDouble(System.getenv().getOrDefault("SHIFT", "0")));
     CorpusTrainingData corpus = new CorpusTrainingData(List.of(tokenizer.encode(book)), List.of(), passkeys, tokenizer);
     int window = k * segment + 1;
     // needle always in the first segment, question and answer in the last: only the memory can answer

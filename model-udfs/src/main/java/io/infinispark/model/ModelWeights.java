@@ -29,6 +29,22 @@ public record ModelWeights(ModelConfig config, Map<String, HostTensor> tensors, 
   }
 
   /**
+   * The same weights with every gate β set to {@code beta} (and the config's gateInit with it): a
+   * restart of the memory's share for a fine-tune whose heads had left the memory.
+   */
+  public ModelWeights withGates(double beta) {
+    Map<String, HostTensor> copy = new LinkedHashMap<>(tensors);
+    for (int layer = 0; layer < config.nLayers(); layer++) {
+      HostTensor gate = tensor(WeightNames.gate(layer));
+      float[] values = new float[gate.data().length];
+      Arrays.fill(values, (float) beta);
+      copy.put(WeightNames.gate(layer), new HostTensor(gate.shape(), values));
+    }
+    return new ModelWeights(
+        config.withGateInit(beta), copy, provenance + ", gates reset to β " + beta);
+  }
+
+  /**
    * sigmoid(β) of every head, per layer: the share of each head's output read from memory (near 1 a
    * memory head, near 0 a local one).
    */

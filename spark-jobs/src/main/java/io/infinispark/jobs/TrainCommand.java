@@ -178,6 +178,14 @@ final class TrainCommand implements Callable<Integer> {
   Double memoryKeyShift;
 
   @Option(
+      names = "--reset-gates",
+      paramLabel = "BETA",
+      description =
+          "Set every gate β of the starting model to BETA (e.g. 2: sigmoid 0.88, heads reading mostly"
+              + " from memory) — heads that start low leave the memory before it learns to retrieve")
+  Double gates;
+
+  @Option(
       names = "--seed",
       defaultValue = "20261123",
       description = "Batch seed (default: ${DEFAULT-VALUE})")
@@ -228,6 +236,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     Path start = from != null ? from : Main.home().resolve("model-udfs/models/init");
     ModelWeights initial = Checkpoint.load(start);
+    if (gates != null) {
+      initial = initial.withGates(gates);
+    }
     if (memoryKeyShift
         != null) { // a config field without weights of its own: any checkpoint can take it
       initial =
