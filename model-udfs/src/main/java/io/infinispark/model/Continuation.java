@@ -100,11 +100,8 @@ public final class Continuation {
         write(state, full);
       }
       for (int lane = 0; lane < lanes; lane++) {
-        open[lane] =
-            full[lane].length > 0
-                ? new int[] {generated[lane][i]}
-                : Arrays.copyOf(open[lane], open[lane].length + 1);
-        open[lane][open[lane].length - 1] = generated[lane][i];
+        int[] token = {generated[lane][i]};
+        open[lane] = full[lane].length > 0 ? token : concat(open[lane], token);
       }
     }
     return generated;

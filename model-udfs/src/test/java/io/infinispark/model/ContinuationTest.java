@@ -51,7 +51,7 @@ class ContinuationTest {
     ModelConfig config = TestModels.tiny(MemoryRule.DELTA);
     // heads that read mostly from memory, so a lane's padding written into it would change its
     // tokens
-    ModelWeights weights = TestModels.withGates(TestModels.randomWeights(config, random), 3f);
+    ModelWeights weights = TestModels.randomWeights(config, random).withGates(3);
     int t = config.segmentLength();
     int[] prompt = TestModels.randomTokens(random, config.vocabSize(), 3);
     int[] lengths = {

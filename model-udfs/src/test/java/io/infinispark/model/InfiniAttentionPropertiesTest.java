@@ -94,7 +94,7 @@ class InfiniAttentionPropertiesTest {
   @Test
   void gateClosedOnMemoryMakesEverySegmentAPlainTransformerRunAlone() {
     ModelConfig config = TestModels.tiny(MemoryRule.DELTA);
-    ModelWeights weights = TestModels.withGates(TestModels.randomWeights(config, random), -100f);
+    ModelWeights weights = TestModels.randomWeights(config, random).withGates(-100);
     try (InfiniTransformer model = TestModels.load(weights);
         MemoryState carried = model.newState(base, 1)) {
       for (int s = 0; s < 3; s++) {
@@ -111,7 +111,7 @@ class InfiniAttentionPropertiesTest {
   @Test
   void gateOpenOnMemoryGivesZeroAttentionOnTheFirstSegment() {
     ModelConfig config = TestModels.tiny(MemoryRule.LINEAR);
-    ModelWeights weights = TestModels.withGates(TestModels.randomWeights(config, random), 100f);
+    ModelWeights weights = TestModels.randomWeights(config, random).withGates(100);
     try (NDManager scope = base.newSubManager()) {
       InfiniAttention layer = LayerHarness.layer(scope, weights, 0);
       LayerMemory memory = LayerMemory.empty(scope, config, 1);

@@ -50,16 +50,6 @@ final class TestModels {
     return new ModelWeights(c, tensors, "test-random");
   }
 
-  static ModelWeights withGates(ModelWeights w, float beta) {
-    Map<String, HostTensor> tensors = new LinkedHashMap<>(w.tensors());
-    for (int i = 0; i < w.config().nLayers(); i++) {
-      float[] gates = new float[w.config().nHeads()];
-      Arrays.fill(gates, beta);
-      tensors.put(WeightNames.gate(i), new HostTensor(new int[] {gates.length}, gates));
-    }
-    return new ModelWeights(w.config(), tensors, w.provenance());
-  }
-
   static InfiniTransformer load(ModelWeights w) {
     return InfiniTransformer.load(w, Device.cpu(), DataType.FLOAT32);
   }

@@ -52,10 +52,7 @@ final class CorpusTrainingData implements TrainingData {
       total += train.get(i).length;
       trainEnds[i] = total;
     }
-    byDigits.put(passkeys.spec().digits(), passkeys);
-    for (long seed = EVALUATION_SEEDS; seed < EVALUATION_SEEDS + RESERVED_KEYS; seed++) {
-      evaluationKeys.add(passkeys.key(seed));
-    }
+    byDigits.put(passkeys.spec().digits(), reserveEvaluationKeys(passkeys));
   }
 
   long trainTokens() {
@@ -147,16 +144,18 @@ final class CorpusTrainingData implements TrainingData {
   private PasskeyGenerator generator(int digits) {
     return byDigits.computeIfAbsent(
         digits,
-        n -> {
-          PasskeyGenerator g = new PasskeyGenerator(passkeys.spec().withDigits(n), tokenizer);
-          // shorter keys than this are too few to hold 10,000 out: all of them are trained on
-          if (9 * Math.pow(10, n - 1) >= 4.0 * RESERVED_KEYS) {
-            for (long seed = EVALUATION_SEEDS; seed < EVALUATION_SEEDS + RESERVED_KEYS; seed++) {
-              evaluationKeys.add(g.key(seed));
-            }
-          }
-          return g;
-        });
+        n -> reserveEvaluationKeys(new PasskeyGenerator(passkeys.spec().withDigits(n), tokenizer)));
+  }
+
+  /** Records the keys of the reserved evaluation seeds for this generator's key length. */
+  private PasskeyGenerator reserveEvaluationKeys(PasskeyGenerator generator) {
+    // shorter keys than this are too few to hold 10,000 out: all of them are trained on
+    if (9 * Math.pow(10, generator.spec().digits() - 1) >= 4.0 * RESERVED_KEYS) {
+      for (long seed = EVALUATION_SEEDS; seed < EVALUATION_SEEDS + RESERVED_KEYS; seed++) {
+        evaluationKeys.add(generator.key(seed));
+      }
+    }
+    return generator;
   }
 
   /** Window position just past the needle, with the example placed to end in the answer. */

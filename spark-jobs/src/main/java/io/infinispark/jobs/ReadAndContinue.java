@@ -47,18 +47,10 @@ public record ReadAndContinue(
    * {@code schema}.
    */
   public Dataset<Row> over(Dataset<Row> rows, int partitions, StructType schema) {
-    boolean gpus =
-        rows.sparkSession().sparkContext().conf().getDouble("spark.task.resource.gpu.amount", 0)
-            > 0;
+    int lanes = options.resolveLanes(rows.sparkSession().sparkContext().conf());
     ReadAndContinue resolved =
         new ReadAndContinue(
-            weights,
-            tokenizer,
-            options.withLanes(options.resolveLanes(gpus)),
-            prompt,
-            newTokens,
-            sampling,
-            finish);
+            weights, tokenizer, options.withLanes(lanes), prompt, newTokens, sampling, finish);
     return rows.repartition(partitions, functions.col("doc_id"))
         .sortWithinPartitions("doc_id", "seg_idx")
         .mapPartitions(resolved, Encoders.row(schema));

@@ -3,6 +3,7 @@ package io.infinispark.jobs;
 import ai.djl.ndarray.types.DataType;
 import io.infinispark.model.Precision;
 import java.io.Serializable;
+import org.apache.spark.SparkConf;
 
 /**
  * How the recur stage runs.
@@ -31,6 +32,11 @@ public record RecurOptions(int lanes, int partitions, DevicePolicy device, Strin
 
   public static RecurOptions defaults() {
     return new RecurOptions(0, 0, DevicePolicy.AUTO, "float32");
+  }
+
+  /** The lane count to use under this Spark configuration (GPUs assigned to tasks or not). */
+  int resolveLanes(SparkConf conf) {
+    return resolveLanes(conf.getDouble("spark.task.resource.gpu.amount", 0) > 0);
   }
 
   /** The lane count to use, given whether Spark assigns GPUs to tasks. */

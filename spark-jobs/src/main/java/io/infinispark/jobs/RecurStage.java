@@ -52,8 +52,7 @@ public final class RecurStage {
       RecurOptions options,
       MemoryMode memory,
       Counters counters) {
-    var conf = segments.sparkSession().sparkContext().getConf();
-    int lanes = options.resolveLanes(conf.getDouble("spark.task.resource.gpu.amount", 0) > 0);
+    int lanes = options.resolveLanes(segments.sparkSession().sparkContext().getConf());
     RecurOptions resolved = options.withLanes(lanes);
     Dataset<Row> batches =
         segments

@@ -239,14 +239,15 @@ final class TrainCommand implements Callable<Integer> {
     if (gates != null) {
       initial = initial.withGates(gates);
     }
-    if (memoryKeyShift
-        != null) { // a config field without weights of its own: any checkpoint can take it
+    // a config field without weights of its own: any checkpoint can take it
+    if (memoryKeyShift != null) {
       initial =
           new ModelWeights(
               initial.config().withMemoryKeyShift(memoryKeyShift),
               initial.tensors(),
               initial.provenance());
     }
+    int[] digits = digitRange();
     TrainOptions options =
         new TrainOptions(
             steps,
@@ -264,8 +265,8 @@ final class TrainCommand implements Callable<Integer> {
             passkeyWeight,
             curriculumSteps,
             passkeyThroughMemory,
-            digitRange()[0],
-            digitRange()[1],
+            digits[0],
+            digits[1],
             seed,
             checkpointEvery,
             validateEvery);

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,16 +23,24 @@ import org.junit.jupiter.api.Test;
  */
 class CorpusTrainingDataTest {
   private static final int SEGMENT = 256;
+  private static TextTokenizer tokenizer;
+
+  @BeforeAll
+  static void loadTokenizer() throws Exception {
+    tokenizer = Tokenizers.load(Path.of("../model-udfs/models/default/tokenizer.json"));
+  }
+
+  /** Training data from 200,000 characters of a bundled book, passkeys in the paper's wording. */
+  private static CorpusTrainingData corpusData() throws Exception {
+    String book = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
+    PasskeyGenerator passkeys = new PasskeyGenerator(PasskeySpec.paper(), tokenizer);
+    return new CorpusTrainingData(
+        List.of(tokenizer.encode(book.substring(0, 200_000))), List.of(), passkeys, tokenizer);
+  }
 
   @Test
   void theAnswerIsExactlyTheKeyAndItsFullStopAfterThePassKeyIs() throws Exception {
-    TextTokenizer tokenizer =
-        Tokenizers.load(Path.of("../model-udfs/models/default/tokenizer.json"));
-    String book = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
-    PasskeyGenerator passkeys = new PasskeyGenerator(PasskeySpec.paper(), tokenizer);
-    CorpusTrainingData data =
-        new CorpusTrainingData(
-            List.of(tokenizer.encode(book.substring(0, 200_000))), List.of(), passkeys, tokenizer);
+    CorpusTrainingData data = corpusData();
     SplittableRandom random = new SplittableRandom(11);
     for (int n = 0; n < 20; n++) {
       int window = 4 * SEGMENT + 1;
@@ -56,13 +65,7 @@ class CorpusTrainingDataTest {
 
   @Test
   void aNeedleThatMustGoThroughTheMemoryEndsBeforeTheQuestionsSegment() throws Exception {
-    TextTokenizer tokenizer =
-        Tokenizers.load(Path.of("../model-udfs/models/default/tokenizer.json"));
-    String book = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
-    PasskeyGenerator passkeys = new PasskeyGenerator(PasskeySpec.paper(), tokenizer);
-    CorpusTrainingData data =
-        new CorpusTrainingData(
-            List.of(tokenizer.encode(book.substring(0, 200_000))), List.of(), passkeys, tokenizer);
+    CorpusTrainingData data = corpusData();
     SplittableRandom random = new SplittableRandom(12);
     int window = 4 * SEGMENT + 1;
     int lastSegment = 3 * SEGMENT;
@@ -96,13 +99,7 @@ class CorpusTrainingDataTest {
 
   @Test
   void keysHaveTheDigitsAskedAndLongOnesAreNeverAnEvaluationKey() throws Exception {
-    TextTokenizer tokenizer =
-        Tokenizers.load(Path.of("../model-udfs/models/default/tokenizer.json"));
-    String book = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
-    PasskeyGenerator passkeys = new PasskeyGenerator(PasskeySpec.paper(), tokenizer);
-    CorpusTrainingData data =
-        new CorpusTrainingData(
-            List.of(tokenizer.encode(book.substring(0, 200_000))), List.of(), passkeys, tokenizer);
+    CorpusTrainingData data = corpusData();
     SplittableRandom random = new SplittableRandom(13);
     int window = 2 * SEGMENT + 1;
     for (int digits : new int[] {1, 3, 5, 7, 9}) {

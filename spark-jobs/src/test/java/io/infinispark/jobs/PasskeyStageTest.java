@@ -26,11 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PasskeyStageTest {
   @Test
   void everyExampleIsAnsweredScoredAndCountedInTheGrid(@TempDir Path dir) throws Exception {
-    String text =
-        Files.readString(Path.of("../datasets/sample/devils-dictionary.txt")).substring(0, 40_000)
-            + " The grass is green. The sky is blue. The sun is yellow. Here we go. There and back again."
-            + " There is an important info hidden inside a lot of irrelevant text. What is the pass key? 0123456789";
-    ModelBundle bundle = ModelBundle.load(TinyModel.write(dir.resolve("model"), List.of(text)));
+    ModelBundle bundle = tinyModel(dir);
     SparkSession spark = SparkSessions.forTests();
     try {
       String run = dir.resolve("run").toString();
@@ -75,11 +71,7 @@ class PasskeyStageTest {
 
   @Test
   void answersReadInLanesAreThoseReadOneDocumentAtATime(@TempDir Path dir) throws Exception {
-    String text =
-        Files.readString(Path.of("../datasets/sample/devils-dictionary.txt")).substring(0, 40_000)
-            + " The grass is green. The sky is blue. The sun is yellow. Here we go. There and back again."
-            + " There is an important info hidden inside a lot of irrelevant text. What is the pass key? 0123456789";
-    ModelBundle bundle = ModelBundle.load(TinyModel.write(dir.resolve("model"), List.of(text)));
+    ModelBundle bundle = tinyModel(dir);
     SparkSession spark = SparkSessions.forTests();
     try {
       PasskeySets.Grid grid =
@@ -91,6 +83,15 @@ class PasskeyStageTest {
     } finally {
       spark.stop();
     }
+  }
+
+  /** An untrained tiny model whose tokenizer knows the passkey prompt's words and digits. */
+  private static ModelBundle tinyModel(Path dir) throws Exception {
+    String text =
+        Files.readString(Path.of("../datasets/sample/devils-dictionary.txt")).substring(0, 40_000)
+            + " The grass is green. The sky is blue. The sun is yellow. Here we go. There and back again."
+            + " There is an important info hidden inside a lot of irrelevant text. What is the pass key? 0123456789";
+    return ModelBundle.load(TinyModel.write(dir.resolve("model"), List.of(text)));
   }
 
   private static Map<String, String> answers(
