@@ -49,4 +49,4 @@ fi
 exec java ${JAVA_OPTS:--Xmx${INFINI_SPARK_DRIVER_MEMORY:-8g}} $jvm_options \
   -Dlog4j2.configurationFile="$home/conf/log4j2.properties" \
   -Dinfinispark.home="$home" \
-  -cp "$jar:$(cat "$classpath_file")" io.infinispark.jobs.Main "$@"
+  -cp "$jar:$(cat "$classpath_file")" io.infinispark.cli.Main "$@"

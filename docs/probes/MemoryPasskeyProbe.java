@@ -1,8 +1,11 @@
-package io.infinispark.jobs;
+package io.infinispark.probes;
 
 import io.infinispark.data.SparkSessions;
 import io.infinispark.data.passkey.*;
 import io.infinispark.model.*;
+import io.infinispark.pipeline.*;
+import io.infinispark.runtime.*;
+import io.infinispark.training.CorpusTrainingData;
 import io.infinispark.tokenizer.*;
 import io.infinispark.train.*;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +21,11 @@ public class MemoryPasskeyProbe {
     int lanes = Integer.parseInt(a[6]);
     String book = Files.readString(Path.of("/work/main/datasets/sample/devils-dictionary.txt"), StandardCharsets.UTF_8).substring(0, 120_000);
     Path dir = Files.createTempDirectory("mpp");
-    Path tokFile = dir.resolve("tokenizer.json");
-    BpeTrainer bt = new BpeTrainer(512, 2);
-    var tok = bt.train(List.of(book)).withoutDigitMerges(); tok.save(tokFile);
+    // env FROM=dir: start from that model (its weights, gates reset to GATE_INIT when set) and read
+    // with TOKENIZER (a single-digit derivative of its tokenizer); else a fresh model and tokenizer
+    String from = System.getenv("FROM");
+    Path tokFile = from != null ? Path.of(System.getenv("TOKENIZER")) : dir.resolve("tokenizer.json");
+    if (from == null) new BpeTrainer(512, 2).train(List.of(book)).withoutDigitMerges().save(tokFile);
     TextTokenizer tokenizer = Tokenizers.load(tokFile);
     PasskeyGenerator passkeys = new PasskeyGenerator(PasskeySpec.paper(), tokenizer);
     // env DIGITS=n: keys of n digits; DIGITS_MAX=m: keys of 1..m digits drawn uniformly (evaluated at m)
@@ -71,7 +76,12 @@ public class MemoryPasskeyProbe {
     int recallLanes = trainerRecall ? lanes - pk : 0;
     TrainOptions o = new TrainOptions(steps, lanes, k, lr, 0.01, 0.0, 20, 0.1, 1.0, pk, recallLanes, 32, 1.0, 1, false, 5, 5, 17, 100, 100000);
     Path run = dir.resolve("train");
-    try (Trainer t = Trainer.start(ModelWeights.randomInit(config, 3), o, data, run, tokFile)) { t.runUntil(steps); }
+    ModelWeights start = ModelWeights.randomInit(config, 3);
+    if (from != null) {
+      start = ModelBundle.load(Path.of(from)).weights();
+      if (System.getenv("GATE_INIT") != null) start = start.withGates(Double.parseDouble(System.getenv("GATE_INIT")));
+    }
+    try (Trainer t = Trainer.start(start, o, data, run, tokFile)) { t.runUntil(steps); }
     List<String> lines = Files.readAllLines(run.resolve("train-log.tsv"));
     int block = Math.max(1, (lines.size() - 1) / 12);
     for (int i = 1; i + block <= lines.size(); i += block) {
@@ -85,7 +95,7 @@ public class MemoryPasskeyProbe {
     // env EVAL_SEGMENTS=2,4,8: evaluate at these lengths in segments (default: the training window)
     List<Long> lengths = new ArrayList<>();
     for (String n : System.getenv().getOrDefault("EVAL_SEGMENTS", String.valueOf(k)).split(",")) lengths.add((Long.parseLong(n) - 1) * segment + segment / 2);
-    List<Row> grid = EvalCommand.passkey(spark, trained, PasskeySpec.paper().withDigits(maxDigits), new PasskeySets.Grid(lengths, List.of(0.0, 0.1), 8, 1_000_000), dir.resolve("eval").toString(), new RecurOptions(4, 0, DevicePolicy.CPU, "float32"));
+    List<Row> grid = PasskeyEvaluation.generated(spark, trained, PasskeySpec.paper().withDigits(maxDigits), new PasskeySets.Grid(lengths, List.of(0.0, 0.1), 8, 1_000_000), dir.resolve("eval").toString(), new RecurOptions(4, 0, DevicePolicy.CPU, "float32"), new Progress(spark, System.out, false, 0));
     for (Row r : spark.read().parquet(dir.resolve("eval/passkey").toString()).collectAsList()) System.out.println(r.getString(0) + " key " + r.getString(3) + " -> " + r.getString(5).strip());
     System.out.println("GRID " + grid);
     spark.stop();

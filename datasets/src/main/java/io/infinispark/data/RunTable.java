@@ -2,6 +2,7 @@ package io.infinispark.data;
 
 import io.infinispark.model.MemoryMode;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -24,12 +25,30 @@ public enum RunTable {
       "perplexity", Tables.PERPLEXITY, "perplexity by position in the document, per memory mode"),
   SUMMARIES("summaries", Tables.SUMMARIES, "one summary per document and method"),
   ROUGE("rouge", Tables.ROUGE, "ROUGE of each summary against the document's references"),
+  PASSKEY_SET(
+      "passkey_set/set",
+      Tables.PASSKEY_SET,
+      "the segment length and wording a passkey set was made with (one row)"),
+  PASSKEY_EXAMPLES(
+      "passkey_set/examples",
+      Tables.PASSKEY_EXAMPLES,
+      "one row per passkey example: its key, length and needle position"),
+  PASSKEY_SEGMENTS(
+      "passkey_set/segments",
+      Tables.SEGMENTS,
+      "the passkey examples' tokens, cut into the model's segments"),
   PASSKEY(
       "passkey",
       Tables.PASSKEY,
       "one row per passkey example: the generated answer and whether it is right"),
   PASSKEY_GRID("passkey_grid", Tables.PASSKEY_GRID, "passkey accuracy per length and depth"),
   ERRORS("errors", Tables.ERRORS, "every document or file left out, the stage and why");
+
+  /** The tables of a passkey set, which may also stand alone (datasets passkey --out DIR). */
+  public static final List<RunTable> PASSKEY_SET_TABLES =
+      List.of(PASSKEY_SET, PASSKEY_EXAMPLES, PASSKEY_SEGMENTS);
+
+  private static final String PASSKEY_SET_DIR = "passkey_set/";
 
   private final String directory;
   private final StructType schema;
@@ -62,6 +81,19 @@ public enum RunTable {
 
   public Path in(Path runDir) {
     return runDir.resolve(directory);
+  }
+
+  /** Where a passkey set's table lives in a set directory of its own ({@code setDir}/examples). */
+  public String inSet(String setDir) {
+    if (!PASSKEY_SET_TABLES.contains(this)) {
+      throw new IllegalStateException(directory + " is not a table of a passkey set");
+    }
+    return setDir + "/" + directory.substring(PASSKEY_SET_DIR.length());
+  }
+
+  /** The directory of the passkey set inside {@code runDir}. */
+  public static String passkeySetIn(String runDir) {
+    return runDir + "/" + PASSKEY_SET_DIR.substring(0, PASSKEY_SET_DIR.length() - 1);
   }
 
   /** The segment metrics of one memory mode's reading. */

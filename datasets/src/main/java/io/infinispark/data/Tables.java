@@ -169,6 +169,33 @@ public final class Tables {
           field("examples", LongType, false),
           field("accuracy", DoubleType, false));
 
+  /**
+   * One row per example of a passkey set: what it asks (requested_tokens, depth, the key and the
+   * seed it came from), its length in model tokens and where the needle starts.
+   */
+  public static final StructType PASSKEY_EXAMPLES =
+      schema(
+          field("doc_id", StringType, false),
+          field("requested_tokens", LongType, false),
+          field("depth", DoubleType, false),
+          field("passkey", StringType, false),
+          field("seed", LongType, false),
+          field("n_tokens", LongType, false),
+          field("needle_offset", LongType, false));
+
+  /**
+   * One row describing a passkey set: the segment length its segments were cut to and the wording
+   * it was generated with, so a reader can refuse a set made for another model.
+   */
+  public static final StructType PASSKEY_SET =
+      schema(
+          field("segment_length", IntegerType, false),
+          field("digits", IntegerType, false),
+          field("instruction", StringType, false),
+          field("filler", createArrayType(StringType, false), false),
+          field("needle", StringType, false),
+          field("question", StringType, false));
+
   /** A table plus a trailing nullable {@code error} column: stage output before it is split. */
   public static StructType withError(StructType table) {
     StructType relaxed = new StructType();

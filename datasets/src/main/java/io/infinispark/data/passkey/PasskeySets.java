@@ -1,5 +1,6 @@
 package io.infinispark.data.passkey;
 
+import io.infinispark.data.RunTable;
 import io.infinispark.data.Tables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,39 +16,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
- * A passkey grid (lengths × depths × keys) as two tables: {@code examples} (one row per example:
- * what it asks and where the needle is) and {@code segments} (the examples' tokens in the
- * pipeline's segments schema, ready for the recur stage). Tokens are generated on the executors,
- * one segment at a time.
+ * A passkey grid (lengths × depths × keys) as the three tables of a passkey set ({@link
+ * RunTable#PASSKEY_SET}, {@link RunTable#PASSKEY_EXAMPLES}, {@link RunTable#PASSKEY_SEGMENTS}): how
+ * it was made, one row per example, and the examples' tokens in the pipeline's segments schema.
+ * Tokens are generated on the executors, one segment at a time.
  */
 public final class PasskeySets {
-  public static final StructType EXAMPLES =
-      new StructType()
-          .add("doc_id", DataTypes.StringType, false)
-          .add("requested_tokens", DataTypes.LongType, false)
-          .add("depth", DataTypes.DoubleType, false)
-          .add("passkey", DataTypes.StringType, false)
-          .add("seed", DataTypes.LongType, false)
-          .add("n_tokens", DataTypes.LongType, false)
-          .add("needle_offset", DataTypes.LongType, false);
-
-  /**
-   * One row describing a set: the wording it was generated with and the segment length its segments
-   * were cut to, so a reader can refuse a set made for another model.
-   */
-  public static final StructType SET =
-      new StructType()
-          .add("segment_length", DataTypes.IntegerType, false)
-          .add("digits", DataTypes.IntegerType, false)
-          .add("instruction", DataTypes.StringType, false)
-          .add("filler", DataTypes.createArrayType(DataTypes.StringType, false), false)
-          .add("needle", DataTypes.StringType, false)
-          .add("question", DataTypes.StringType, false);
-
   /**
    * The grid: every length at every depth, {@code keysPerCell} keys each, seeds from {@code seed}.
    */
@@ -101,22 +77,22 @@ public final class PasskeySets {
                     spec.filler().toArray(new String[0]),
                     spec.needle(),
                     spec.question())),
-            SET)
+            Tables.PASSKEY_SET)
         .coalesce(1)
         .write()
         .mode(SaveMode.Overwrite)
-        .parquet(out + "/set");
-    Dataset<Row> table = spark.createDataFrame(rows, EXAMPLES);
-    table.write().mode(SaveMode.Overwrite).parquet(out + "/examples");
+        .parquet(RunTable.PASSKEY_SET.inSet(out));
+    Dataset<Row> table = spark.createDataFrame(rows, Tables.PASSKEY_EXAMPLES);
+    table.write().mode(SaveMode.Overwrite).parquet(RunTable.PASSKEY_EXAMPLES.inSet(out));
     spark
         .read()
-        .parquet(out + "/examples")
+        .parquet(RunTable.PASSKEY_EXAMPLES.inSet(out))
         .repartition(
             Math.max(1, Math.min(examples.size(), spark.sparkContext().defaultParallelism() * 2)))
         .flatMap(new Segments(generator, segmentLength), Encoders.row(Tables.SEGMENTS))
         .write()
         .mode(SaveMode.Overwrite)
-        .parquet(out + "/segments");
+        .parquet(RunTable.PASSKEY_SEGMENTS.inSet(out));
     return examples.size();
   }
 
@@ -125,17 +101,18 @@ public final class PasskeySets {
    * segmentLength} tokens and names what is wrong otherwise.
    */
   public static void checkSet(SparkSession spark, String dir, int segmentLength) {
-    for (String part : List.of("set", "examples", "segments")) {
-      if (!exists(spark, dir + "/" + part)) {
+    for (RunTable table : RunTable.PASSKEY_SET_TABLES) {
+      if (!exists(spark, table.inSet(dir))) {
+        String part = table.inSet("");
         throw new IllegalArgumentException(
             "not a passkey set: "
                 + dir
                 + " has no "
-                + part
+                + part.substring(1)
                 + "/ (make one with ./run.sh datasets passkey)");
       }
     }
-    Row set = spark.read().parquet(dir + "/set").first();
+    Row set = spark.read().parquet(RunTable.PASSKEY_SET.inSet(dir)).first();
     if (set.getInt(0) != segmentLength) {
       throw new IllegalArgumentException(
           "the passkey set "

@@ -31,7 +31,7 @@ class PasskeySetsTest {
           spark.read().parquet(dir + "/examples").orderBy("doc_id").collectAsList();
       assertEquals(12, examples.size());
       assertEquals(
-          List.of(PasskeySets.EXAMPLES.fieldNames()),
+          List.of(Tables.PASSKEY_EXAMPLES.fieldNames()),
           List.of(spark.read().parquet(dir + "/examples").schema().fieldNames()));
       assertEquals(
           List.of(Tables.SEGMENTS.fieldNames()),

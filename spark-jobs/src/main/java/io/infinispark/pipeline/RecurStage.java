@@ -1,0 +1,188 @@
+package io.infinispark.pipeline;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+
+import io.infinispark.data.RunTable;
+import io.infinispark.data.Tables;
+import io.infinispark.model.InfiniTransformer;
+import io.infinispark.model.MemoryMode;
+import io.infinispark.model.ModelWeights;
+import io.infinispark.model.Recurrence;
+import io.infinispark.model.SegmentInput;
+import io.infinispark.model.SegmentScore;
+import io.infinispark.runtime.ExecutorModels;
+import io.infinispark.runtime.RecurOptions;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * segments → segment scores: every document's segments in order through the model, its memory
+ * carried from segment to segment and reset between documents.
+ *
+ * <p>Documents are grouped into batches of {@code lanes} (longest first, so a batch's documents are
+ * of similar length and padding is small). A batch lives in one partition, sorted by (batch,
+ * segment, document), so a task streams it: segment 0 of every document in the batch as one step,
+ * then segment 1, and so on. Batch membership depends only on the documents, never on how Spark
+ * partitions the work, so the numbers are the same with any number of partitions.
+ */
+public record RecurStage(
+    Broadcast<ModelWeights> weights, RecurOptions options, MemoryMode memory, Progress progress)
+    implements Stage {
+  public static final StructType STAGED = Tables.withError(Tables.SEGMENT_METRICS);
+
+  /** Counters the driver's progress line reads while tasks run. */
+  public record Counters(
+      LongAccumulator segments, LongAccumulator tokens, LongAccumulator documents)
+      implements java.io.Serializable {}
+
+  @Override
+  public String name() {
+    return memory == MemoryMode.RESET ? "recur-reset" : "recur";
+  }
+
+  @Override
+  public StageOutput run(RunTables tables) {
+    Dataset<Row> segments = tables.read(RunTable.SEGMENTS);
+    Row totals =
+        segments
+            .agg(
+                count(lit(1)),
+                sum(col("n_segments").equalTo(col("seg_idx").plus(1)).cast("long")),
+                sum(functions.size(col("tokens")).cast("long")))
+            .first();
+    long documents = totals.isNullAt(1) ? 0 : totals.getLong(1);
+    long tokens = totals.isNullAt(2) ? 0 : totals.getLong(2);
+    Counters counters = progress.startRecur(totals.getLong(0), documents, tokens);
+    return StageOutput.split(RunTable.segmentMetrics(memory), scores(segments, counters), name())
+        .afterWrite(
+            () ->
+                Map.of(
+                    "segments_read",
+                    counters.segments().value(),
+                    "tokens_read",
+                    counters.tokens().value()),
+            progress::endRecur);
+  }
+
+  /** Rows of {@link #STAGED}: one per segment read, or with an error for a failed document. */
+  public Dataset<Row> scores(Dataset<Row> segments, Counters counters) {
+    int lanes = options.resolveLanes(segments.sparkSession().sparkContext().getConf());
+    RecurOptions resolved = options.withLanes(lanes);
+    Dataset<Row> batches =
+        segments
+            .filter(col("seg_idx").equalTo(0))
+            .select("doc_id", "n_segments")
+            .withColumn(
+                "batch_id",
+                floor(
+                        row_number()
+                            .over(Window.orderBy(col("n_segments").desc(), col("doc_id")))
+                            .minus(1)
+                            .divide(lanes))
+                    .cast(DataTypes.LongType))
+            .select("doc_id", "batch_id");
+    int partitions = options.partitions();
+    if (partitions == 0) {
+      long count = batches.select("batch_id").distinct().count();
+      int parallelism = segments.sparkSession().sparkContext().defaultParallelism();
+      partitions = (int) Math.max(1, Math.min(count, parallelism));
+    }
+    return segments
+        .join(broadcast(batches), "doc_id")
+        .repartitionByRange(partitions, col("batch_id"))
+        .sortWithinPartitions("batch_id", "seg_idx", "doc_id")
+        .select("doc_id", "seg_idx", "n_segments", "tokens", "batch_id")
+        .mapPartitions(new ReadInOrder(weights, resolved, memory, counters), Encoders.row(STAGED));
+  }
+
+  private record ReadInOrder(
+      Broadcast<ModelWeights> weights, RecurOptions options, MemoryMode memory, Counters counters)
+      implements MapPartitionsFunction<Row, Row> {
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      if (!rows.hasNext()) {
+        return java.util.Collections.emptyIterator();
+      }
+      InfiniTransformer model = ExecutorModels.forThisTask(weights.value(), options);
+      Recurrence recurrence = new Recurrence(model, options.lanes(), memory);
+      if (TaskContext.get() != null) {
+        TaskContext.get()
+            .addTaskCompletionListener(
+                (org.apache.spark.util.TaskCompletionListener) t -> recurrence.close());
+      }
+      Iterator<SegmentScore> scores = recurrence.run(new Inputs(rows));
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return scores.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          return toRow(scores.next());
+        }
+      };
+    }
+
+    private Row toRow(SegmentScore s) {
+      if (counters != null && s.error() == null) {
+        counters.segments().add(1);
+        counters.tokens().add(s.nTokens());
+      }
+      if (counters != null && s.lastOfDocument()) {
+        counters.documents().add(1);
+      }
+      if (s.error() != null) {
+        return RowFactory.create(s.docId(), s.segIdx(), null, null, null, null, null, s.error());
+      }
+      return RowFactory.create(
+          s.docId(),
+          s.segIdx(),
+          s.nTokens(),
+          s.nPredicted(),
+          s.nllSum(),
+          s.tokenNll(),
+          s.millis(),
+          null);
+    }
+  }
+
+  /** Spark rows → the recurrence's inputs, lazily. */
+  private record Inputs(Iterator<Row> rows) implements Iterator<SegmentInput> {
+    @Override
+    public boolean hasNext() {
+      return rows.hasNext();
+    }
+
+    @Override
+    public SegmentInput next() {
+      Row r = rows.next();
+      List<Integer> list = r.getList(3);
+      int[] tokens = new int[list.size()];
+      for (int i = 0; i < tokens.length; i++) {
+        tokens[i] = list.get(i);
+      }
+      return new SegmentInput(r.getString(0), r.getInt(1), r.getInt(2), tokens, r.getLong(4));
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.infinispark.runtime;
+
+import ai.djl.Device;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.resource.ResourceInformation;
+
+/**
+ * Where a recur task runs its model. {@code AUTO} takes the GPU that Spark's resource scheduler
+ * assigned to the task (spark.task.resource.gpu.amount) and falls back to CPU when there is none;
+ * {@code GPU} insists on one; {@code CPU} never uses one.
+ */
+public enum DevicePolicy {
+  AUTO,
+  CPU,
+  GPU;
+
+  public static DevicePolicy parse(String name) {
+    try {
+      return valueOf(name.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown device '" + name + "': use auto, cpu or gpu");
+    }
+  }
+
+  /**
+   * @param resources the task's resources, as {@code TaskContext.get().resourcesJMap()} gives them
+   */
+  public Device choose(Map<String, ResourceInformation> resources) {
+    ResourceInformation gpu = resources == null ? null : resources.get("gpu");
+    boolean hasGpu = gpu != null && gpu.addresses().length > 0;
+    return switch (this) {
+      case CPU -> Device.cpu();
+      case AUTO -> hasGpu ? gpuDevice(gpu) : Device.cpu();
+      case GPU -> {
+        if (!hasGpu) {
+          throw new IllegalStateException(
+              "--device gpu, but Spark gave this task no GPU: set spark.executor.resource.gpu.amount,"
+                  + " spark.task.resource.gpu.amount and a GPU discovery script");
+        }
+        yield gpuDevice(gpu);
+      }
+    };
+  }
+
+  /** A task gets whole GPUs; with several, the first is ours (one model copy per GPU). */
+  private static Device gpuDevice(ResourceInformation gpu) {
+    String address = gpu.addresses()[0].trim();
+    try {
+      return Device.gpu(Integer.parseInt(address));
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException("GPU address '" + address + "' is not a device ordinal", e);
+    }
+  }
+}

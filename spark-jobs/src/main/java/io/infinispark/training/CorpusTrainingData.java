@@ -1,0 +1,182 @@
+package io.infinispark.training;
+
+import io.infinispark.data.passkey.PasskeyExample;
+import io.infinispark.data.passkey.PasskeyGenerator;
+import io.infinispark.tokenizer.TextTokenizer;
+import io.infinispark.train.TrainingData;
+import io.infinispark.train.TrainingExample;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Training examples from a tokenized corpus: text windows drawn uniformly over the training split's
+ * tokens, passkey examples in the evaluation's own wording (the needle's key drawn from seeds below
+ * {@link #EVALUATION_SEEDS}, and never equal to a key the evaluation's first {@link #RESERVED_KEYS}
+ * seeds give), and validation windows from the held-out split.
+ */
+public final class CorpusTrainingData implements TrainingData {
+  /** Evaluation grids draw keys from seeds starting here (see {@code eval --seed}). */
+  static final long EVALUATION_SEEDS = 1_000_000;
+
+  /** Keys of this many evaluation seeds are never trained on. */
+  static final int RESERVED_KEYS = 10_000;
+
+  static final int VALIDATION_WINDOWS_PER_DOCUMENT = 2;
+
+  private final List<int[]> train;
+  private final long[] trainEnds; // cumulative token counts, for drawing a position uniformly
+  private final List<int[]> heldOut;
+  private final PasskeyGenerator passkeys;
+  private final TextTokenizer tokenizer;
+  private final Set<String> evaluationKeys = new HashSet<>();
+  private final Map<Integer, PasskeyGenerator> byDigits = new HashMap<>();
+
+  public CorpusTrainingData(
+      List<int[]> train, List<int[]> heldOut, PasskeyGenerator passkeys, TextTokenizer tokenizer) {
+    if (train.isEmpty()) {
+      throw new IllegalArgumentException("the corpus has no training documents");
+    }
+    this.train = train;
+    this.heldOut = heldOut;
+    this.passkeys = passkeys;
+    this.tokenizer = tokenizer;
+    this.trainEnds = new long[train.size()];
+    long total = 0;
+    for (int i = 0; i < train.size(); i++) {
+      total += train.get(i).length;
+      trainEnds[i] = total;
+    }
+    byDigits.put(passkeys.spec().digits(), reserveEvaluationKeys(passkeys));
+  }
+
+  public long trainTokens() {
+    return trainEnds[trainEnds.length - 1];
+  }
+
+  /**
+   * A window starting at a uniformly drawn training token; a window that would run past its
+   * document's end continues into the next document, as a reader of a concatenated corpus would.
+   */
+  @Override
+  public TrainingExample text(SplittableRandom random, int length) {
+    return TrainingExample.text(window(random, length));
+  }
+
+  private int[] window(SplittableRandom random, int length) {
+    int[] out = new int[length];
+    long position = random.nextLong(trainTokens());
+    int doc = Arrays.binarySearch(trainEnds, position + 1);
+    doc = doc >= 0 ? doc : -doc - 1;
+    int offset = (int) (position - (trainEnds[doc] - train.get(doc).length));
+    int filled = 0;
+    while (filled < length) {
+      int[] tokens = train.get(doc);
+      int n = Math.min(length - filled, tokens.length - offset);
+      System.arraycopy(tokens, offset, out, filled, n);
+      filled += n;
+      doc = (doc + 1) % train.size();
+      offset = 0;
+    }
+    return out;
+  }
+
+  /** Whether one of the reserved evaluation seeds gives this key. */
+  boolean isEvaluationKey(String key) {
+    return evaluationKeys.contains(key);
+  }
+
+  @Override
+  public TrainingExample passkey(
+      SplittableRandom random, int length, int exampleTokens, int needleBefore, int digits) {
+    PasskeyGenerator generator = generator(digits);
+    long seed;
+    do {
+      seed = random.nextLong(EVALUATION_SEEDS);
+    } while (isEvaluationKey(generator.key(seed)));
+    // with the full stop that ends the key: an answer never taught to end runs on into more digits,
+    // and the harness reads the first integer ("12345" → "123456063")
+    int[] answer = tokenizer.encode(generator.spec().answer(generator.key(seed)));
+    int requested = exampleTokens - answer.length;
+    PasskeyExample example = generator.example(requested, random.nextDouble(), seed);
+    int needle = generator.needleTokens(example.key());
+    // shallower until the needle ends in time: uniform over the depths allowed, by rejection
+    for (int tries = 0; needleEnd(example, length, answer, needle) > needleBefore; tries++) {
+      if (tries == 64 || example.depth() == 0) {
+        throw new IllegalArgumentException(
+            "a passkey needle cannot end before token "
+                + needleBefore
+                + " of a "
+                + length
+                + "-token window in a "
+                + exampleTokens
+                + "-token example");
+      }
+      example = generator.example(requested, random.nextDouble() * example.depth(), seed);
+    }
+    int[] prompt = generator.allTokens(example);
+    int prefix = length - prompt.length - answer.length;
+    if (prefix < 0) {
+      throw new IllegalArgumentException(
+          "a passkey example needs "
+              + (prompt.length + answer.length)
+              + " tokens with this tokenizer, but a"
+              + " training window has "
+              + length
+              + ": raise --window-segments or set --passkey-lanes 0");
+    }
+    int[] tokens = new int[length];
+    System.arraycopy(window(random, prefix), 0, tokens, 0, prefix);
+    System.arraycopy(prompt, 0, tokens, prefix, prompt.length);
+    System.arraycopy(answer, 0, tokens, length - answer.length, answer.length);
+    return new TrainingExample(tokens, length - answer.length, answer.length);
+  }
+
+  /**
+   * The generator of {@code digits}-digit keys; holds out that length's evaluation keys when it
+   * can.
+   */
+  private PasskeyGenerator generator(int digits) {
+    return byDigits.computeIfAbsent(
+        digits,
+        n -> reserveEvaluationKeys(new PasskeyGenerator(passkeys.spec().withDigits(n), tokenizer)));
+  }
+
+  /** Records the keys of the reserved evaluation seeds for this generator's key length. */
+  private PasskeyGenerator reserveEvaluationKeys(PasskeyGenerator generator) {
+    // shorter keys than this are too few to hold 10,000 out: all of them are trained on
+    if (9 * Math.pow(10, generator.spec().digits() - 1) >= 4.0 * RESERVED_KEYS) {
+      for (long seed = EVALUATION_SEEDS; seed < EVALUATION_SEEDS + RESERVED_KEYS; seed++) {
+        evaluationKeys.add(generator.key(seed));
+      }
+    }
+    return generator;
+  }
+
+  /** Window position just past the needle, with the example placed to end in the answer. */
+  private static long needleEnd(PasskeyExample example, int length, int[] answer, int needle) {
+    long start = length - answer.length - example.tokens();
+    return start + example.needleOffset() + needle;
+  }
+
+  /** Evenly spaced windows from every held-out document long enough to hold one. */
+  @Override
+  public List<int[]> validation(int length) {
+    List<int[]> windows = new ArrayList<>();
+    for (int[] doc : heldOut) {
+      if (doc.length < length * VALIDATION_WINDOWS_PER_DOCUMENT) {
+        continue;
+      }
+      long stride = doc.length / VALIDATION_WINDOWS_PER_DOCUMENT;
+      for (int w = 0; w < VALIDATION_WINDOWS_PER_DOCUMENT; w++) {
+        windows.add(Arrays.copyOfRange(doc, (int) (w * stride), (int) (w * stride) + length));
+      }
+    }
+    return windows;
+  }
+}

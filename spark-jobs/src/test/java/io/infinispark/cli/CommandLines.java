@@ -1,0 +1,33 @@
+package io.infinispark.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/**
+ * Runs {@code ./run.sh}'s command line in-process, as {@link Main#main} would, capturing its
+ * output.
+ */
+final class CommandLines {
+  static final class Captured {
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+    int code;
+  }
+
+  private CommandLines() {}
+
+  static Captured execute(String... args) {
+    Captured c = new Captured();
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(new PrintWriter(c.out, true));
+    cli.setErr(new PrintWriter(c.err, true));
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parsed) -> {
+          commandLine.getErr().println("error: " + e.getMessage());
+          return 2;
+        });
+    c.code = cli.execute(args);
+    return c;
+  }
+}
