@@ -129,7 +129,14 @@ final class EvalCommand implements Callable<Integer> {
       }
       String set = passkeySet != null ? passkeySet : RunTable.passkeySetIn(dir);
       System.out.println(
-          "outputs: " + dir + "/{passkey,passkey_grid} (Parquet), from the set " + set);
+          "outputs: "
+              + dir
+              + "/{"
+              + RunTable.PASSKEY.directory()
+              + ","
+              + RunTable.PASSKEY_GRID.directory()
+              + "} (Parquet), from the set "
+              + set);
       if (bundle.weights().isRandomInit()) {
         System.out.println(
             "note: the model's weights are a seeded random initialisation (untrained): expect 0%.");

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The passkey evaluation on a tiny model: the mechanics, not the accuracy (it is untrained). */
-class PasskeyStageTest {
+class PasskeyEvaluationTest {
   static final java.util.function.Function<SparkSession, Progress> QUIET =
       spark ->
           new Progress(
