@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infinispark.model.Checkpoint;
 import io.infinispark.model.ModelConfig;
+import io.infinispark.runtime.ExecutorModels;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -63,8 +64,9 @@ final class RunManifest {
     ObjectNode v = root.putObject("versions");
     v.put("java", System.getProperty("java.version"));
     v.put("spark", spark.version());
-    v.put("djl", ai.djl.engine.Engine.getDjlVersion());
-    v.put("pytorch", ai.djl.engine.Engine.getEngine("PyTorch").getVersion());
+    Map<String, String> engine = ExecutorModels.engineVersions();
+    v.put("djl", engine.get("djl"));
+    v.put("pytorch", engine.get("pytorch"));
     String version = RunManifest.class.getPackage().getImplementationVersion();
     v.put("infini_spark", version != null ? version : "dev (classes, not a jar)");
   }

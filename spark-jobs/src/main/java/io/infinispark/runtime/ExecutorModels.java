@@ -1,11 +1,13 @@
 package io.infinispark.runtime;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import io.infinispark.model.Checkpoint;
 import io.infinispark.model.InfiniTransformer;
 import io.infinispark.model.ModelWeights;
 import io.infinispark.model.Precision;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -59,6 +61,12 @@ public final class ExecutorModels {
    */
   public static InfiniTransformer loadOnCpu(ModelWeights weights, String dtype) {
     return InfiniTransformer.load(weights, Device.cpu(), Precision.parse(dtype));
+  }
+
+  /** The versions of DJL and of the PyTorch engine it loads, for a run's manifest. */
+  public static Map<String, String> engineVersions() {
+    return Map.of(
+        "djl", Engine.getDjlVersion(), "pytorch", Engine.getEngine("PyTorch").getVersion());
   }
 
   /** How many times weights were turned into device arrays in this JVM. */
