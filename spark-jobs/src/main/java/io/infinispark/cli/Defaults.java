@@ -1,5 +1,6 @@
 package io.infinispark.cli;
 
+import io.infinispark.report.Format;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -22,6 +23,20 @@ final class Defaults {
   /** Where run directories go unless --output says otherwise. */
   static String runsDir(String output) {
     return output != null ? output : Path.of("runs").toAbsolutePath().toString();
+  }
+
+  /**
+   * {@code id} if it names one directory under the output directory: letters, digits, '.', '_' and
+   * '-' only, so a run id can neither climb out of --output ("../x", "/tmp/x") nor carry control
+   * characters into the console and the report.
+   */
+  static String checkRunId(String id) {
+    if (!id.matches("[A-Za-z0-9._-]+") || id.matches("\\.+")) {
+      throw new IllegalArgumentException(
+          "--run-id must be a plain directory name (letters, digits, '.', '_', '-'), got "
+              + Format.printable(id));
+    }
+    return id;
   }
 
   /** date-time and a random suffix, so two runs started in the same second differ. */

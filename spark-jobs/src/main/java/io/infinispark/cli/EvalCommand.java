@@ -6,6 +6,7 @@ import io.infinispark.data.passkey.PasskeySpec;
 import io.infinispark.pipeline.ModelBundle;
 import io.infinispark.pipeline.PasskeyEvaluation;
 import io.infinispark.pipeline.Progress;
+import io.infinispark.pipeline.RunWriter;
 import io.infinispark.runtime.RecurOptions;
 import java.nio.file.Path;
 import java.util.List;
@@ -96,10 +97,13 @@ final class EvalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ModelBundle bundle = model.load();
     String dir =
-        Defaults.runsDir(output) + "/" + (runId != null ? runId : "eval-" + Defaults.newRunId());
+        Defaults.runsDir(output)
+            + "/"
+            + (runId != null ? Defaults.checkRunId(runId) : "eval-" + Defaults.newRunId());
     RecurOptions options = reading.recur();
     SparkSession session = spark.start("infini-spark eval");
     try {
+      RunWriter.requireNew(session, dir);
       Progress progress = new Progress(session, System.out, false, 0);
       List<Row> grid =
           passkeySet != null

@@ -161,7 +161,7 @@ public final class Main implements Callable<Integer> {
     String in = input != null ? input : Defaults.home().resolve("datasets/sample").toString();
     String out = Defaults.runsDir(output);
     Path modelDir = model.dir();
-    String id = runId != null ? runId : Defaults.newRunId();
+    String id = runId != null ? Defaults.checkRunId(runId) : Defaults.newRunId();
     RecurOptions recur = reading.recur();
     ModelBundle bundle = ModelBundle.load(modelDir);
     PipelineConfig config =
@@ -243,7 +243,7 @@ public final class Main implements Callable<Integer> {
         "tok/s",
         ablation ? String.format("%14s %12s", "ppl (reset)", "memory gain") : "");
     for (Row r : result.docMetrics()) {
-      String id = r.getAs("doc_id");
+      String id = Format.printable(r.getAs("doc_id"));
       double perplexity = r.getAs("perplexity");
       Double reset = r.getAs("perplexity_reset");
       System.out.printf(

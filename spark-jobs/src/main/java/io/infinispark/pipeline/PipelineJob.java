@@ -72,6 +72,7 @@ public final class PipelineJob {
       SparkSession spark, PipelineConfig config, ModelBundle model, Progress progress) {
     long started = System.currentTimeMillis();
     String dir = config.runDir();
+    RunWriter.requireNew(spark, dir);
     RunManifest manifest =
         new RunManifest(dir.substring(dir.lastIndexOf('/') + 1), config, model, spark);
     RunWriter writer = new RunWriter(spark, dir, progress, manifest);

@@ -1,9 +1,12 @@
 package io.infinispark.pipeline;
 
 import io.infinispark.data.RunTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -18,7 +21,7 @@ import org.apache.spark.sql.types.StructType;
  * wrote; error rows are appended to the errors table; each stage's time and row counts go to the
  * manifest (when the run has one: {@code eval} writes none) and the progress lines.
  */
-final class RunWriter {
+public final class RunWriter {
   private final SparkSession spark;
   private final String runDir;
   private final Progress progress;
@@ -29,6 +32,22 @@ final class RunWriter {
     this.runDir = runDir;
     this.progress = progress;
     this.manifest = manifest;
+  }
+
+  /**
+   * Refuses a run directory that already exists, naming it, before anything is written: a run is
+   * never written over another, and the other's manifest stays as it was.
+   */
+  public static void requireNew(SparkSession spark, String runDir) {
+    Path dir = new Path(runDir);
+    try {
+      if (dir.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(dir)) {
+        throw new IllegalArgumentException(
+            "the run directory " + runDir + " already exists: choose another --run-id");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check " + runDir, e);
+    }
   }
 
   RunTables tables() {

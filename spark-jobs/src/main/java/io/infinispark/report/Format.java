@@ -28,4 +28,22 @@ public final class Format {
     }
     return String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds % 3600 / 60);
   }
+
+  /**
+   * {@code text} safe to print on a terminal: control characters (escape codes, newlines, NUL) as
+   * \\uXXXX, so a document id cannot retitle the terminal, colour it or break a table.
+   */
+  public static String printable(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    text.codePoints()
+        .forEach(
+            c -> {
+              if (Character.isISOControl(c)) {
+                out.append(String.format(Locale.ROOT, "\\u%04x", c));
+              } else {
+                out.appendCodePoint(c);
+              }
+            });
+    return out.toString();
+  }
 }

@@ -152,4 +152,60 @@ class MainTest {
         org.jsoup.Jsoup.parse(report).select("#passkey-chart rect.cell").size(),
         "1 length × 3 depths");
   }
+
+  @Test
+  void aRunIdThatLeavesTheOutputDirectoryIsRefused(@TempDir Path dir) throws Exception {
+    Path model =
+        TinyModel.write(dir.resolve("m"), java.util.List.of("some text for the tokenizer"));
+    Path out = Files.createDirectories(dir.resolve("out"));
+    for (String id : new String[] {"../escaped", "/tmp/abs", "..", "a\u001b]0;title\u0007"}) {
+      Captured c =
+          execute(
+              "--model",
+              model.toString(),
+              "--input",
+              dir.toString(),
+              "--output",
+              out.toString(),
+              "--run-id",
+              id);
+      assertEquals(2, c.code, id);
+      assertTrue(
+          c.err.toString().contains("--run-id must be a plain directory name"), c.err.toString());
+      assertTrue(!c.err.toString().contains("\u001b"), "an escape code printed raw");
+    }
+    assertTrue(!Files.exists(dir.resolve("escaped")), "a run written outside --output");
+  }
+
+  @Test
+  void aReusedRunIdIsRefusedAndTheEarlierRunKeptAsItWas(@TempDir Path dir) throws Exception {
+    Path model =
+        TinyModel.write(dir.resolve("m"), java.util.List.of("some text for the tokenizer"));
+    Path input = Files.createDirectories(dir.resolve("in"));
+    Files.writeString(input.resolve("a.txt"), "some text for the tokenizer, read twice");
+    Path earlier = Files.createDirectories(dir.resolve("out/r1"));
+    String manifest = "{\"run_id\":\"r1\",\"status\":\"succeeded\"}";
+    Files.writeString(earlier.resolve("manifest.json"), manifest);
+    Captured c =
+        execute(
+            "--model",
+            model.toString(),
+            "--input",
+            input.toString(),
+            "--output",
+            dir.resolve("out").toString(),
+            "--run-id",
+            "r1",
+            "--no-passkey",
+            "--master",
+            "local[1]",
+            "--conf",
+            "spark.ui.enabled=false");
+    assertEquals(2, c.code, c.err.toString());
+    assertTrue(
+        c.err.toString().contains("the run directory " + earlier + " already exists"),
+        c.err.toString());
+    assertEquals(manifest, Files.readString(earlier.resolve("manifest.json")));
+    assertEquals(1, Files.list(earlier).count(), "something was written into the earlier run");
+  }
 }
