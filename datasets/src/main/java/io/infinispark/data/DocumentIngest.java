@@ -90,6 +90,13 @@ public final class DocumentIngest {
             f ->
                 fileErrors.add(
                     RowFactory.create(TextDocuments.docId(f), f, "ingest", "empty file")));
+    files
+        .unreadable()
+        .forEach(
+            (f, why) ->
+                fileErrors.add(
+                    RowFactory.create(
+                        TextDocuments.docId(f), f, "ingest", "cannot be read: " + why)));
     List<String> parquet = usableParquet(files.parquet(), hadoop, fileErrors);
 
     List<Dataset<Row>> staged = new ArrayList<>();

@@ -201,6 +201,41 @@ class DocumentIngestTest {
     assertTrue(e.getMessage().contains("notes.md"), e.getMessage());
   }
 
+  @Test
+  void aFileThatCannotBeOpenedIsAnErrorRowAndTheOthersAreRead(@TempDir Path dir)
+      throws IOException {
+    Files.writeString(dir.resolve("open.txt"), "A book anyone may read.\nIt has two lines.");
+    Files.writeString(dir.resolve("locked.txt"), "A book nobody may read.");
+    Files.writeString(dir.resolve("locked.jsonl"), "{\"id\": \"j\", \"text\": \"hidden\"}\n");
+    var hadoop = spark.sparkContext().hadoopConfiguration();
+    String local = hadoop.get("fs.file.impl");
+    hadoop.set("fs.file.impl", LockedFileSystem.class.getName());
+    hadoop.setBoolean("fs.file.impl.disable.cache", true);
+    List<String> documents;
+    List<String> errors;
+    try {
+      DocumentIngest.Result result = DocumentIngest.read(spark, dir.toString());
+      documents = result.documents().collectAsList().stream().map(r -> r.getString(0)).toList();
+      errors =
+          result.errors().collectAsList().stream()
+              .map(r -> name(r.getString(1)) + "|" + r.getString(2) + "|" + r.getString(3))
+              .sorted()
+              .toList();
+    } finally {
+      if (local == null) {
+        hadoop.unset("fs.file.impl");
+      } else {
+        hadoop.set("fs.file.impl", local);
+      }
+      hadoop.unset("fs.file.impl.disable.cache");
+    }
+    assertEquals(List.of("open"), documents);
+    assertEquals(2, errors.size(), errors.toString());
+    assertContains(errors, "locked.jsonl|ingest|cannot be read: ");
+    assertContains(errors, "locked.txt|ingest|cannot be read: ");
+    assertTrue(errors.get(1).contains("Permission denied"), errors.toString());
+  }
+
   private static String name(String path) {
     return path == null ? "null" : path.substring(path.lastIndexOf('/') + 1);
   }
