@@ -1,6 +1,9 @@
 package io.infinispark.data;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 /** Creates the pipeline's SparkSession: any master, our defaults, then the caller's settings. */
@@ -29,5 +32,18 @@ public final class SparkSessions {
             "spark.default.parallelism", "4",
             "spark.driver.host", "127.0.0.1",
             "spark.driver.bindAddress", "127.0.0.1"));
+  }
+
+  /**
+   * Whether {@code path} exists on the file system (local, HDFS, S3A, ...) the session reads it
+   * from.
+   */
+  public static boolean exists(SparkSession spark, String path) {
+    Path p = new Path(path);
+    try {
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check " + path, e);
+    }
   }
 }

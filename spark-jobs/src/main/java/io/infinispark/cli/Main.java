@@ -1,6 +1,7 @@
 package io.infinispark.cli;
 
 import io.infinispark.data.RunTable;
+import io.infinispark.data.SparkSessions;
 import io.infinispark.data.passkey.PasskeySets;
 import io.infinispark.data.passkey.PasskeySpec;
 import io.infinispark.model.Sampling;
@@ -13,13 +14,11 @@ import io.infinispark.pipeline.Progress;
 import io.infinispark.report.Format;
 import io.infinispark.report.HtmlReport;
 import io.infinispark.runtime.RecurOptions;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -219,12 +218,10 @@ public final class Main implements Callable<Integer> {
   }
 
   /** The tables this run wrote, as RUN_DIR/{a,b,…} (Parquet) and manifest.json. */
-  private static String outputs(SparkSession session, String runDir) throws IOException {
-    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(runDir);
-    FileSystem fs = dir.getFileSystem(session.sparkContext().hadoopConfiguration());
+  private static String outputs(SparkSession session, String runDir) {
     List<String> written = new ArrayList<>();
     for (RunTable table : RunTable.values()) {
-      if (fs.exists(new org.apache.hadoop.fs.Path(table.in(runDir)))) {
+      if (SparkSessions.exists(session, table.in(runDir))) {
         written.add(table.directory());
       }
     }

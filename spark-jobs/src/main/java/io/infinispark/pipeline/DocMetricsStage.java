@@ -37,13 +37,7 @@ public record DocMetricsStage(boolean ablation) implements Stage {
             col("n_segments").cast("string"),
             lit(" segments"));
     Dataset<Row> incomplete =
-        perDoc
-            .filter(functions.not(col("complete")))
-            .select(
-                col("doc_id"),
-                lit(null).cast("string").as("source"),
-                lit("recur").as("stage"),
-                reason.as("reason"));
+        StageOutput.errorRows(perDoc.filter(functions.not(col("complete"))), "recur", reason);
     return StageOutput.of(RunTable.DOC_METRICS, perDoc.filter(col("complete")))
         .withErrors(incomplete);
   }

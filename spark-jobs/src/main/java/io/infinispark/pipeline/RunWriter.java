@@ -1,12 +1,10 @@
 package io.infinispark.pipeline;
 
 import io.infinispark.data.RunTable;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.infinispark.data.SparkSessions;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -39,14 +37,9 @@ public final class RunWriter {
    * never written over another, and the other's manifest stays as it was.
    */
   public static void requireNew(SparkSession spark, String runDir) {
-    Path dir = new Path(runDir);
-    try {
-      if (dir.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(dir)) {
-        throw new IllegalArgumentException(
-            "the run directory " + runDir + " already exists: choose another --run-id");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot check " + runDir, e);
+    if (SparkSessions.exists(spark, runDir)) {
+      throw new IllegalArgumentException(
+          "the run directory " + runDir + " already exists: choose another --run-id");
     }
   }
 

@@ -9,6 +9,7 @@ import io.infinispark.data.Tables;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -37,15 +38,13 @@ public record StageOutput(
   public static StageOutput split(RunTable table, Dataset<Row> staged, String stage) {
     Dataset<Row> cached = staged.persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> errors =
-        cached
-            .filter(col("error").isNotNull())
-            .groupBy("doc_id")
-            .agg(first("error").as("reason"))
-            .select(
-                col("doc_id"),
-                lit(null).cast("string").as("source"),
-                lit(stage).as("stage"),
-                col("reason"));
+        errorRows(
+            cached
+                .filter(col("error").isNotNull())
+                .groupBy("doc_id")
+                .agg(first("error").as("error")),
+            stage,
+            col("error"));
     return new StageOutput(
         Map.of(table, cached.filter(col("error").isNull())), errors, Map::of, cached::unpersist);
   }
@@ -80,6 +79,15 @@ public record StageOutput(
             alsoRelease.run();
           }
         });
+  }
+
+  /** One error row per row of {@code documents}: its doc_id, the stage and {@code reason}. */
+  static Dataset<Row> errorRows(Dataset<Row> documents, String stage, Column reason) {
+    return documents.select(
+        col("doc_id"),
+        lit(null).cast("string").as("source"),
+        lit(stage).as("stage"),
+        reason.as("reason"));
   }
 
   static Dataset<Row> noErrors(SparkSession spark) {

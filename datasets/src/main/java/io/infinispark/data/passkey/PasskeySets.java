@@ -1,13 +1,11 @@
 package io.infinispark.data.passkey;
 
 import io.infinispark.data.RunTable;
+import io.infinispark.data.SparkSessions;
 import io.infinispark.data.Tables;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -102,7 +100,7 @@ public final class PasskeySets {
    */
   public static void checkSet(SparkSession spark, String dir, int segmentLength) {
     for (RunTable table : RunTable.PASSKEY_SET_TABLES) {
-      if (!exists(spark, table.inSet(dir))) {
+      if (!SparkSessions.exists(spark, table.inSet(dir))) {
         String part = table.inSet("");
         throw new IllegalArgumentException(
             "not a passkey set: "
@@ -122,15 +120,6 @@ public final class PasskeySets {
               + " tokens, but the model reads "
               + segmentLength
               + ": make it again with this model's --model");
-    }
-  }
-
-  private static boolean exists(SparkSession spark, String path) {
-    try {
-      Path p = new Path(path);
-      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
