@@ -20,6 +20,12 @@ fi
 if [[ " $* " != *" --master"* ]]; then
   export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
 fi
+# Spark's local-cluster master: worker and executor JVMs on this machine, on loopback; its workers
+# build executors' class paths from $SPARK_HOME/jars (made from our class path when missing)
+if [[ " $* " == *" local-cluster["* || " $* " == *"--master=local-cluster["* ]]; then
+  export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
+  export SPARK_HOME=${SPARK_HOME:-$home/spark-jobs/target/spark-home}
+fi
 jar="$home/spark-jobs/target/spark-jobs-0.1.0-SNAPSHOT.jar"
 classpath_file="$home/spark-jobs/target/classpath.txt"
 

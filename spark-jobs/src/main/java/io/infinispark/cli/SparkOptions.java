@@ -1,14 +1,11 @@
 package io.infinispark.cli;
 
 import io.infinispark.data.SparkSessions;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
@@ -41,9 +38,18 @@ public final class SparkOptions {
     if (propertiesFile != null || Files.exists(file)) {
       settings.putAll(readProperties(file));
     }
-    if (!master.startsWith("local")) {
-      // executors on a cluster need our code and DJL; Spark's own jars are already there
-      settings.putIfAbsent("spark.jars", shippableJars());
+    if (!ClusterLaunch.embedded(master)) {
+      // executors in other JVMs need our code and DJL; Spark's own jars are already there
+      Path scratch = Files.createTempDirectory("infinispark-jars");
+      scratch.toFile().deleteOnExit();
+      settings.putIfAbsent(
+          "spark.jars", String.join(",", ClusterLaunch.shippedJars(classPath(), scratch)));
+      settings.putIfAbsent("spark.executor.extraJavaOptions", "-Dai.djl.offline=true");
+    }
+    if (ClusterLaunch.localCluster(master)) {
+      ClusterLaunch.prepareLocalClusterHome(localClusterHome(), classPath());
+    } else if (!ClusterLaunch.embedded(master)) {
+      // a real cluster reaches the driver by its host name, not loopback
       settings.remove("spark.driver.bindAddress");
       settings.remove("spark.driver.host");
     }
@@ -70,16 +76,19 @@ public final class SparkOptions {
     return out;
   }
 
-  /** Jars on our class path that a Spark cluster lacks: ours, DJL and its natives, picocli. */
-  private static String shippableJars() {
-    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(p -> p.endsWith(".jar"))
-        .filter(
-            p ->
-                p.contains("infinispark")
-                    || p.contains("/ai/djl/")
-                    || p.contains("picocli")
-                    || p.matches(".*/(model-udfs|datasets|spark-jobs)-[^/]*\\.jar"))
-        .collect(Collectors.joining(","));
+  private static String classPath() {
+    return System.getProperty("java.class.path");
+  }
+
+  /** Spark's workers read SPARK_HOME from the environment, which only the launcher can set. */
+  private static Path localClusterHome() {
+    String home = System.getenv("SPARK_HOME");
+    if (home == null || home.isBlank()) {
+      throw new IllegalArgumentException(
+          "--master local-cluster[…] needs SPARK_HOME: run.sh sets it (to"
+              + " spark-jobs/target/spark-home, built from the class path when missing); set it"
+              + " to a Spark installation or an empty directory");
+    }
+    return Path.of(home);
   }
 }

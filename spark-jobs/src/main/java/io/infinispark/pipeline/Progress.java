@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.TaskFailedReason;
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
@@ -33,6 +35,7 @@ public final class Progress extends SparkListener {
   private final Map<String, Long> running = new ConcurrentHashMap<>();
 
   private final Set<Long> tracked = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger retried = new AtomicInteger();
   private ScheduledExecutorService ticker;
   private RecurStage.Counters counters;
 
@@ -58,7 +61,8 @@ public final class Progress extends SparkListener {
         new RecurStage.Counters(
             sc.longAccumulator("recur.segments"),
             sc.longAccumulator("recur.tokens"),
-            sc.longAccumulator("recur.documents"));
+            sc.longAccumulator("recur.documents"),
+            sc.collectionAccumulator("recur.executors"));
     tracked.add(counters.segments().id());
     tracked.add(counters.tokens().id());
     tracked.add(counters.documents().id());
@@ -91,8 +95,9 @@ public final class Progress extends SparkListener {
     double seconds = (System.nanoTime() - started) / 1e9;
     double rate = tokensDone / Math.max(seconds, 1e-9);
     String eta = rate > 0 ? Format.duration((long) ((tokens - tokensDone) / rate * 1000)) : "?";
+    String retries = retried.get() == 0 ? "" : " · tasks retried " + retried.get();
     return String.format(
-        "  recur: documents %d/%d · segments %d/%d · tokens %s/%s · %s tok/s · ETA %s",
+        "  recur: documents %d/%d · segments %d/%d · tokens %s/%s · %s tok/s · ETA %s%s",
         current(counters.documents()),
         documents,
         current(counters.segments()),
@@ -100,7 +105,8 @@ public final class Progress extends SparkListener {
         Format.count(tokensDone),
         Format.count(tokens),
         Format.count((long) rate),
-        eta);
+        eta,
+        retries);
   }
 
   /** Finished tasks' total plus what running tasks last reported. */
@@ -131,5 +137,12 @@ public final class Progress extends SparkListener {
   public void onTaskEnd(SparkListenerTaskEnd end) {
     String prefix = end.taskInfo().taskId() + ":";
     running.keySet().removeIf(k -> k.startsWith(prefix));
+    if (end.reason() instanceof TaskFailedReason failed) {
+      retried.incrementAndGet();
+      String why = failed.toErrorString().lines().findFirst().orElse("");
+      out.printf(
+          "  a task of stage %d failed on executor %s (%s); Spark runs it again%n",
+          end.stageId(), end.taskInfo().executorId(), Format.printable(why));
+    }
   }
 }

@@ -32,6 +32,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
@@ -49,9 +50,22 @@ public record RecurStage(
     implements Stage {
   public static final StructType STAGED = Tables.withError(Tables.SEGMENT_METRICS);
 
-  /** Counters the driver's progress line reads while tasks run. */
+  /**
+   * Tests only: a directory where recur's first task, once it has read a segment, writes its
+   * process id ({@code recur-task-pid}) and then waits — so a test can kill that executor in the
+   * middle of recur. Only the first such task of the run stalls.
+   */
+  public static final String STALL_FOR_TESTS = "spark.infinispark.test.stallRecurIn";
+
+  /**
+   * Counters the driver's progress line reads while tasks run, and which executors (id and process)
+   * ran recur tasks: on a cluster, the JVMs the weights reached by broadcast.
+   */
   public record Counters(
-      LongAccumulator segments, LongAccumulator tokens, LongAccumulator documents)
+      LongAccumulator segments,
+      LongAccumulator tokens,
+      LongAccumulator documents,
+      CollectionAccumulator<String> executors)
       implements java.io.Serializable {}
 
   @Override
@@ -79,7 +93,9 @@ public record RecurStage(
                     "segments_read",
                     counters.segments().value(),
                     "tokens_read",
-                    counters.tokens().value()),
+                    counters.tokens().value(),
+                    "executors",
+                    new java.util.TreeSet<>(counters.executors().value())),
             progress::endRecur);
   }
 
@@ -111,17 +127,31 @@ public record RecurStage(
         .repartitionByRange(partitions, col("batch_id"))
         .sortWithinPartitions("batch_id", "seg_idx", "doc_id")
         .select("doc_id", "seg_idx", "n_segments", "tokens", "batch_id")
-        .mapPartitions(new ReadInOrder(weights, resolved, memory, counters), Encoders.row(STAGED));
+        .mapPartitions(
+            new ReadInOrder(
+                weights,
+                resolved,
+                memory,
+                counters,
+                segments.sparkSession().sparkContext().getConf().get(STALL_FOR_TESTS, null)),
+            Encoders.row(STAGED));
   }
 
   private record ReadInOrder(
-      Broadcast<ModelWeights> weights, RecurOptions options, MemoryMode memory, Counters counters)
+      Broadcast<ModelWeights> weights,
+      RecurOptions options,
+      MemoryMode memory,
+      Counters counters,
+      String stallIn)
       implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
       if (!rows.hasNext()) {
         return java.util.Collections.emptyIterator();
+      }
+      if (counters != null) {
+        counters.executors().add(ExecutorModels.thisExecutor());
       }
       InfiniTransformer model = ExecutorModels.forThisTask(weights.value(), options);
       Recurrence recurrence = new Recurrence(model, options.lanes(), memory);
@@ -139,9 +169,28 @@ public record RecurStage(
 
         @Override
         public Row next() {
-          return toRow(scores.next());
+          Row row = toRow(scores.next());
+          if (stallIn != null) {
+            stallForTests(stallIn);
+          }
+          return row;
         }
       };
+    }
+
+    /** Once per run: the pid file is written once, and no later task or stage stalls again. */
+    private static void stallForTests(String dir) {
+      TaskContext task = TaskContext.get();
+      java.nio.file.Path pid = java.nio.file.Path.of(dir, "recur-task-pid");
+      if (task == null || task.partitionId() != 0 || java.nio.file.Files.exists(pid)) {
+        return;
+      }
+      try {
+        java.nio.file.Files.writeString(pid, String.valueOf(ProcessHandle.current().pid()));
+        Thread.sleep(120_000);
+      } catch (java.io.IOException | InterruptedException e) {
+        throw new IllegalStateException("test stall interrupted", e);
+      }
     }
 
     private Row toRow(SegmentScore s) {

@@ -69,6 +69,16 @@ public final class ExecutorModels {
         "djl", Engine.getDjlVersion(), "pytorch", Engine.getEngine("PyTorch").getVersion());
   }
 
+  /**
+   * This JVM as a run's manifest names it: Spark's executor id ("driver" in embedded mode) and the
+   * process id.
+   */
+  public static String thisExecutor() {
+    org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+    String id = env == null ? "none" : env.executorId();
+    return "executor " + id + " (pid " + ProcessHandle.current().pid() + ")";
+  }
+
   /** How many times weights were turned into device arrays in this JVM. */
   public static int loads() {
     return LOADS.get();

@@ -1,0 +1,182 @@
+package io.infinispark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.infinispark.data.SparkSessions;
+import io.infinispark.pipeline.RecurStage;
+import io.infinispark.pipeline.TinyModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The main job on Spark's {@code local-cluster} master, launched as {@code ./run.sh} launches it: a
+ * driver JVM whose worker starts two executor JVMs, so the weights reach the executors only by
+ * broadcast and each executor loads its own model. Compared with the same run in embedded mode.
+ */
+class LocalClusterTest {
+  private static final String MASTER = "local-cluster[2,1,1024]";
+
+  @TempDir static Path dir;
+  private static Path model;
+  private static Path input;
+  private static Map<String, Double> embedded;
+
+  @BeforeAll
+  static void embeddedRun() throws IOException {
+    String devil = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
+    model = TinyModel.write(dir.resolve("model"), List.of(devil.substring(0, 30_000)));
+    input = Files.createDirectories(dir.resolve("in"));
+    // four books of different lengths, so recur has batches for both executors
+    int[] lengths = {5_000, 3_500, 2_500, 1_500};
+    for (int i = 0, from = 0; i < lengths.length; from += lengths[i], i++) {
+      Files.writeString(
+          input.resolve("book" + i + ".txt"), devil.substring(from, from + lengths[i]));
+    }
+    CommandLines.Captured run = CommandLines.execute(arguments("embedded", "local[2]"));
+    assertEquals(0, run.code, run.err.toString());
+    embedded = segmentNlls(dir.resolve("runs/embedded"));
+  }
+
+  /**
+   * One run covers both: recur's first task stalls after its first segment, the test SIGKILLs that
+   * executor JVM, Spark retries the task in another executor JVM, and every number still equals the
+   * embedded run's.
+   */
+  @Test
+  void executorJvmsReadEveryBookWithTheEmbeddedNumbersEvenWhenOneIsKilledMidRecur()
+      throws Exception {
+    Path stall = Files.createDirectories(dir.resolve("stall"));
+    Process driver =
+        launch("cluster", List.of("--conf", RecurStage.STALL_FOR_TESTS + "=" + stall.toString()));
+    Path pidFile = stall.resolve("recur-task-pid");
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (!Files.exists(pidFile) && driver.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertTrue(Files.exists(pidFile), "recur's first task never started: " + log("cluster"));
+    long killed = Long.parseLong(Files.readString(pidFile).strip());
+    assertNotEquals(driver.pid(), killed, "the stalled recur task ran in the driver");
+    ProcessHandle.of(killed).orElseThrow().destroyForcibly(); // SIGKILL: no shutdown hooks run
+    String out = finish(driver, "cluster");
+
+    assertTrue(out.contains("Spark runs it again"), "no retry reported:\n" + out);
+    Path run = dir.resolve("runs/cluster");
+    assertEquals(embedded, segmentNlls(run), "per-segment NLL differs from the embedded run");
+    assertEquals(
+        4,
+        SparkSessions.forTests().read().parquet(run.resolve("doc_metrics").toString()).count(),
+        "a book is missing from doc_metrics");
+    JsonNode manifest = new ObjectMapper().readTree(run.resolve("manifest.json").toFile());
+    assertEquals("succeeded", manifest.path("status").asText(), out);
+    // the weights reached by broadcast the killed executor (it read a segment) and the others
+    List<String> finishedIn = new ArrayList<>();
+    manifest
+        .path("stages")
+        .path("recur")
+        .path("executors")
+        .forEach(e -> finishedIn.add(e.asText()));
+    assertFalse(finishedIn.isEmpty(), out);
+    for (String e : finishedIn) {
+      assertTrue(e.matches("executor \\d+ \\(pid \\d+\\)"), e);
+      assertFalse(e.endsWith("(pid " + driver.pid() + ")"), "recur ran in the driver: " + e);
+      assertFalse(e.endsWith("(pid " + killed + ")"), "a task of the killed JVM finished: " + e);
+    }
+  }
+
+  private static String[] arguments(String runId, String master) {
+    return new String[] {
+      "--model",
+      model.toString(),
+      "--input",
+      input.toString(),
+      "--output",
+      dir.resolve("runs").toString(),
+      "--run-id",
+      runId,
+      "--master",
+      master,
+      "--lanes",
+      "1",
+      "--passkey-lengths",
+      "100",
+      "--progress-seconds",
+      "1",
+      "--conf",
+      "spark.ui.enabled=false"
+    };
+  }
+
+  /** The driver in a JVM of its own, as run.sh starts it, with its own Spark home. */
+  private static Process launch(String runId, List<String> extra) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx1g");
+    String options =
+        Files.readAllLines(Path.of("../conf/jvm.properties")).stream()
+            .filter(l -> l.startsWith("spark.jvm.options="))
+            .findFirst()
+            .orElseThrow()
+            .substring("spark.jvm.options=".length());
+    command.addAll(List.of(options.split("\\s+")));
+    command.add("-Dinfinispark.home=" + Path.of("..").toAbsolutePath().normalize());
+    command.add(
+        "-Dlog4j2.configurationFile=" + Path.of("../conf/log4j2.properties").toAbsolutePath());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(List.of(arguments(runId, MASTER)));
+    command.addAll(extra);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.redirectOutput(dir.resolve(runId + ".log").toFile());
+    builder.environment().put("SPARK_HOME", dir.resolve("spark-home").toString());
+    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    builder.environment().remove("SPARK_SCALA_VERSION"); // the made Spark home must say it
+    return builder.start();
+  }
+
+  private static String finish(Process driver, String runId) throws Exception {
+    boolean done = driver.waitFor(5, TimeUnit.MINUTES);
+    if (!done) {
+      driver.descendants().forEach(ProcessHandle::destroyForcibly);
+      driver.destroyForcibly();
+    }
+    String out = log(runId);
+    assertTrue(done, "the local-cluster run did not finish in 5 minutes:\n" + out);
+    assertEquals(0, driver.exitValue(), out);
+    return out;
+  }
+
+  private static String log(String runId) throws IOException {
+    return Files.readString(dir.resolve(runId + ".log"));
+  }
+
+  /** (doc_id, seg_idx) → nll_sum of the carried-memory pass. */
+  private static Map<String, Double> segmentNlls(Path run) {
+    SparkSession spark = SparkSessions.forTests();
+    Map<String, Double> out = new TreeMap<>();
+    for (Row r :
+        spark
+            .read()
+            .parquet(run.resolve("segment_metrics").toString())
+            .select("doc_id", "seg_idx", "nll_sum")
+            .collectAsList()) {
+      out.put(r.getString(0) + "#" + r.getInt(1), r.getDouble(2));
+    }
+    assertTrue(out.size() > 8, "too few segments to compare: " + out.size());
+    return out;
+  }
+}
