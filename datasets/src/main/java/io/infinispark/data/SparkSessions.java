@@ -46,4 +46,14 @@ public final class SparkSessions {
       throw new UncheckedIOException("cannot check " + path, e);
     }
   }
+
+  /** Deletes {@code path} (recursively) on the session's file system; absent is fine. */
+  public static void delete(SparkSession spark, String path) {
+    Path p = new Path(path);
+    try {
+      p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + path, e);
+    }
+  }
 }

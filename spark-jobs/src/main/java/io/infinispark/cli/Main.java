@@ -14,6 +14,7 @@ import io.infinispark.pipeline.Progress;
 import io.infinispark.report.Format;
 import io.infinispark.report.HtmlReport;
 import io.infinispark.runtime.RecurOptions;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +72,23 @@ public final class Main implements Callable<Integer> {
   String runId;
 
   @Mixin ReadingOptions reading;
+
+  @Option(
+      names = "--resume",
+      paramLabel = "RUN_DIR",
+      description =
+          "Continue a run that stopped before finishing (driver killed, cluster lost), with its own"
+              + " input, model and options: finished stages are kept, recur reads only the"
+              + " documents it had not finished, other stages run again")
+  String resume;
+
+  @Option(
+      names = "--commit-tokens",
+      defaultValue = "64000000",
+      description =
+          "Recur writes its scores every ~N tokens (whole batches), so a crash loses at most"
+              + " that much (default: ${DEFAULT-VALUE})")
+  long commitTokens;
 
   @Option(
       names = "--memory-ablation",
@@ -157,6 +175,14 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (resume != null) {
+      if (input != null || runId != null) {
+        throw new IllegalArgumentException(
+            "--resume continues a run with its own input and run id: leave out --input and"
+                + " --run-id");
+      }
+      return resumeRun();
+    }
     String in = input != null ? input : Defaults.home().resolve("datasets/sample").toString();
     String out = Defaults.runsDir(output);
     Path modelDir = model.dir();
@@ -171,7 +197,8 @@ public final class Main implements Callable<Integer> {
             memoryAblation,
             bucketTokens,
             summaryWords,
-            new AbstractiveOptions(abstractiveTokens, new Sampling(temperature, topP, seed)));
+            new AbstractiveOptions(abstractiveTokens, new Sampling(temperature, topP, seed)),
+            commitTokens);
     SparkSession session = spark.start("infini-spark " + id);
     try {
       System.out.printf(
@@ -184,16 +211,60 @@ public final class Main implements Callable<Integer> {
           session.sparkContext().master());
       Progress progress = new Progress(session, System.out, true, progressSeconds);
       PipelineJob.Result result = PipelineJob.run(session, config, bundle, progress);
-      printSummary(result, bundle);
-      if (!noPasskey) {
-        passkeyGrid(session, config, bundle, progress);
-      }
-      System.out.println("outputs: " + outputs(session, config.runDir()));
-      System.out.println("report:  " + HtmlReport.write(session, Path.of(config.runDir()), null));
+      finish(session, config, bundle, progress, result);
       return 0;
     } finally {
       session.stop();
     }
+  }
+
+  private Integer resumeRun() throws IOException {
+    String runDir = resume.replaceAll("/+$", "");
+    SparkSession session = spark.start("infini-spark resume " + runDir);
+    try {
+      System.out.printf(
+          "Infini-Spark resuming %s · Spark %s %s%n",
+          runDir, session.version(), session.sparkContext().master());
+      Progress progress = new Progress(session, System.out, true, progressSeconds);
+      PipelineJob.Resumed resumed =
+          PipelineJob.resume(
+              session,
+              runDir,
+              dir -> {
+                try {
+                  return ModelBundle.load(dir);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              },
+              progress);
+      if (SparkSessions.exists(session, RunTable.PASSKEY_GRID.in(runDir))) {
+        noPasskey = true; // the grid was finished before the interruption
+      } else {
+        for (String table : List.of("passkey_set", RunTable.PASSKEY.directory())) {
+          SparkSessions.delete(session, runDir + "/" + table); // an unfinished grid's leftovers
+        }
+      }
+      finish(session, resumed.config(), resumed.model(), progress, resumed.result());
+      return 0;
+    } finally {
+      session.stop();
+    }
+  }
+
+  private void finish(
+      SparkSession session,
+      PipelineConfig config,
+      ModelBundle bundle,
+      Progress progress,
+      PipelineJob.Result result)
+      throws IOException {
+    printSummary(result, bundle);
+    if (!noPasskey) {
+      passkeyGrid(session, config, bundle, progress);
+    }
+    System.out.println("outputs: " + outputs(session, config.runDir()));
+    System.out.println("report:  " + HtmlReport.write(session, Path.of(config.runDir()), null));
   }
 
   /** A small passkey grid through the same model, into the run directory (the report shows it). */

@@ -1,12 +1,14 @@
 package io.infinispark.pipeline;
 
 import io.infinispark.data.RunTable;
+import io.infinispark.data.SparkSessions;
 import io.infinispark.data.passkey.PasskeyGenerator;
 import io.infinispark.data.passkey.PasskeySets;
 import io.infinispark.data.passkey.PasskeySpec;
 import io.infinispark.runtime.RecurOptions;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -65,10 +67,21 @@ public final class PasskeyEvaluation {
     RunWriter writer = new RunWriter(spark, runDir, progress, null);
     RunTables run = writer.tables();
     RunTables withSet =
-        table ->
-            RunTable.PASSKEY_SET_TABLES.contains(table)
-                ? spark.read().parquet(table.inSet(set))
-                : run.read(table);
+        new RunTables() {
+          @Override
+          public Dataset<Row> read(RunTable table) {
+            return inSet(table) ? spark.read().parquet(table.inSet(set)) : run.read(table);
+          }
+
+          @Override
+          public boolean has(RunTable table) {
+            return inSet(table) ? SparkSessions.exists(spark, table.inSet(set)) : run.has(table);
+          }
+
+          private boolean inSet(RunTable table) {
+            return RunTable.PASSKEY_SET_TABLES.contains(table);
+          }
+        };
     writer.run(
         new PasskeyStage(
             context.broadcast(model.weights()), context.broadcast(model.tokenizer()), options),

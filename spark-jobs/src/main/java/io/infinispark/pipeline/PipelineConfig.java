@@ -13,6 +13,9 @@ import io.infinispark.runtime.RecurOptions;
  *     segments)
  * @param summaryWords about how many words each summary has
  * @param abstractive whether and how to generate abstractive summaries
+ * @param commitTokens recur writes its scores in parts of about this many tokens (whole batches),
+ *     so a run killed mid-recur keeps every finished part and {@code --resume} reads only the rest;
+ *     each part ends in a barrier (its slowest task), so larger parts waste less on a big cluster
  */
 public record PipelineConfig(
     String input,
@@ -21,7 +24,10 @@ public record PipelineConfig(
     boolean memoryAblation,
     long bucketTokens,
     int summaryWords,
-    AbstractiveOptions abstractive) {
+    AbstractiveOptions abstractive,
+    long commitTokens) {
+  public static final long DEFAULT_COMMIT_TOKENS = 64_000_000;
+
   public PipelineConfig {
     if (input == null || input.isBlank()) {
       throw new IllegalArgumentException("input must be given");
@@ -32,6 +38,35 @@ public record PipelineConfig(
     if (summaryWords < 1) {
       throw new IllegalArgumentException("summary words must be at least 1, got " + summaryWords);
     }
+    if (commitTokens < 1) {
+      throw new IllegalArgumentException("commit tokens must be at least 1, got " + commitTokens);
+    }
+  }
+
+  /** Recur parts of {@link #DEFAULT_COMMIT_TOKENS}. */
+  public PipelineConfig(
+      String input,
+      String runDir,
+      RecurOptions recur,
+      boolean memoryAblation,
+      long bucketTokens,
+      int summaryWords,
+      AbstractiveOptions abstractive) {
+    this(
+        input,
+        runDir,
+        recur,
+        memoryAblation,
+        bucketTokens,
+        summaryWords,
+        abstractive,
+        DEFAULT_COMMIT_TOKENS);
+  }
+
+  /** The same run in another directory (a resumed run's manifest may have been moved with it). */
+  public PipelineConfig inDirectory(String dir) {
+    return new PipelineConfig(
+        input, dir, recur, memoryAblation, bucketTokens, summaryWords, abstractive, commitTokens);
   }
 
   /** No ablation, 64K-token buckets, 300-word summaries. */

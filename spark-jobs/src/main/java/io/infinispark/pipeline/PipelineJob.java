@@ -4,14 +4,22 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.infinispark.data.RunTable;
+import io.infinispark.model.Checkpoint;
 import io.infinispark.model.MemoryMode;
 import io.infinispark.model.ModelWeights;
 import io.infinispark.tokenizer.TextTokenizer;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
@@ -37,6 +45,9 @@ public final class PipelineJob {
       long tokens,
       long wallMillis) {}
 
+  /** A resumed run: the options and model it was started with, and what it produced. */
+  public record Resumed(PipelineConfig config, ModelBundle model, Result result) {}
+
   private PipelineJob() {}
 
   /** The stages of a run, in order. */
@@ -50,9 +61,10 @@ public final class PipelineJob {
     List<Stage> stages = new ArrayList<>();
     stages.add(new IngestStage(spark, config.input()));
     stages.add(new ShardStage(tokenizer, segment));
-    stages.add(new RecurStage(weights, config.recur(), MemoryMode.CARRIED, progress));
+    long part = config.commitTokens();
+    stages.add(new RecurStage(weights, config.recur(), MemoryMode.CARRIED, part, progress));
     if (ablation) {
-      stages.add(new RecurStage(weights, config.recur(), MemoryMode.RESET, progress));
+      stages.add(new RecurStage(weights, config.recur(), MemoryMode.RESET, part, progress));
     }
     stages.add(new DocMetricsStage(ablation));
     stages.add(new PerplexityStage(segment, config.bucketTokens(), ablation));
@@ -70,12 +82,76 @@ public final class PipelineJob {
 
   public static Result run(
       SparkSession spark, PipelineConfig config, ModelBundle model, Progress progress) {
-    long started = System.currentTimeMillis();
     String dir = config.runDir();
     RunWriter.requireNew(spark, dir);
     RunManifest manifest =
         new RunManifest(dir.substring(dir.lastIndexOf('/') + 1), config, model, spark);
-    RunWriter writer = new RunWriter(spark, dir, progress, manifest);
+    return runStages(spark, config, model, progress, manifest, false);
+  }
+
+  /**
+   * Continues the run in {@code runDir} that stopped before finishing (driver killed, cluster
+   * lost): with its own input, model and options; stages it finished are kept, recur reads only the
+   * documents it had not read, other unfinished stages run again.
+   */
+  public static Resumed resume(
+      SparkSession spark, String runDir, Function<Path, ModelBundle> models, Progress progress) {
+    RunManifest manifest = RunManifest.reopen(spark, runDir);
+    String condition = RunManifest.condition(manifest.json(), Instant.now());
+    if (manifest.json().path("status").asText().equals("succeeded")) {
+      throw new IllegalArgumentException(runDir + " finished already: nothing to resume");
+    }
+    if (condition.equals("running")) {
+      throw new IllegalArgumentException(
+          runDir
+              + " is still running (driver "
+              + manifest.json().path("driver")
+              + ", heartbeat "
+              + manifest.json().path("heartbeat_at").asText()
+              + "): stop it first, or wait "
+              + RunManifest.HEARTBEAT.multipliedBy(3).toSeconds()
+              + " s after it was lost");
+    }
+    PipelineConfig config = manifest.pipeline().inDirectory(runDir);
+    JsonNode recorded = manifest.json().path("model");
+    ModelBundle model = models.apply(Path.of(recorded.path("dir").asText()));
+    String hash = Checkpoint.configHash(model.weights().config());
+    if (!hash.equals(recorded.path("config_hash").asText())
+        || !model.weights().provenance().equals(recorded.path("provenance").asText())) {
+      throw new IllegalArgumentException(
+          "the model in "
+              + recorded.path("dir").asText()
+              + " is not the one "
+              + runDir
+              + " started with ("
+              + recorded.path("provenance").asText()
+              + ", config "
+              + recorded.path("config_hash").asText()
+              + "): resuming would mix two models' numbers");
+    }
+    manifest.resumed();
+    return new Resumed(config, model, runStages(spark, config, model, progress, manifest, true));
+  }
+
+  private static Result runStages(
+      SparkSession spark,
+      PipelineConfig config,
+      ModelBundle model,
+      Progress progress,
+      RunManifest manifest,
+      boolean resuming) {
+    long started = System.currentTimeMillis();
+    String dir = config.runDir();
+    RunWriter writer = new RunWriter(spark, dir, progress, manifest, resuming);
+    ScheduledExecutorService heartbeat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "manifest-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+    long every = RunManifest.HEARTBEAT.toMillis();
+    heartbeat.scheduleAtFixedRate(manifest::heartbeat, every, every, TimeUnit.MILLISECONDS);
     try {
       stages(spark, config, model, progress).forEach(writer::run);
       manifest.finish("succeeded", null);
@@ -83,6 +159,8 @@ public final class PipelineJob {
     } catch (Exception e) { // Spark's task failures arrive as (checked) SparkException
       manifest.finish("failed", String.valueOf(e.getMessage()));
       throw e;
+    } finally {
+      heartbeat.shutdownNow();
     }
   }
 

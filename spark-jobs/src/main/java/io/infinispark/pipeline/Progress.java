@@ -51,6 +51,10 @@ public final class Progress extends SparkListener {
     out.printf("» %s …%n", name);
   }
 
+  void kept(String name) {
+    out.printf("» %s: finished before the run was interrupted, kept%n", name);
+  }
+
   void stageDone(String name, long millis, Map<String, Object> counts) {
     out.printf("  %s done in %s %s%n", name, Format.duration(millis), counts);
   }

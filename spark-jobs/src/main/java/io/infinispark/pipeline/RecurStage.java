@@ -21,6 +21,7 @@ import io.infinispark.runtime.RecurOptions;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.SparkConf;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -32,6 +33,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
@@ -46,16 +48,23 @@ import org.apache.spark.util.LongAccumulator;
  * partitions the work, so the numbers are the same with any number of partitions.
  */
 public record RecurStage(
-    Broadcast<ModelWeights> weights, RecurOptions options, MemoryMode memory, Progress progress)
+    Broadcast<ModelWeights> weights,
+    RecurOptions options,
+    MemoryMode memory,
+    long commitTokens,
+    Progress progress)
     implements Stage {
   public static final StructType STAGED = Tables.withError(Tables.SEGMENT_METRICS);
 
   /**
    * Tests only: a directory where recur's first task, once it has read a segment, writes its
    * process id ({@code recur-task-pid}) and then waits — so a test can kill that executor in the
-   * middle of recur. Only the first such task of the run stalls.
+   * middle of recur. Only the first such task of the run stalls, in the part (see {@link #parts})
+   * {@link #STALL_FROM_PART} names or a later one.
    */
   public static final String STALL_FOR_TESTS = "spark.infinispark.test.stallRecurIn";
+
+  public static final String STALL_FROM_PART = "spark.infinispark.test.stallRecurFromPart";
 
   /**
    * Counters the driver's progress line reads while tasks run, and which executors (id and process)
@@ -73,68 +82,174 @@ public record RecurStage(
     return memory == MemoryMode.RESET ? "recur-reset" : "recur";
   }
 
+  /** A resumed run keeps the documents an interrupted one already read (see {@link #parts}). */
+  @Override
+  public boolean resumable() {
+    return true;
+  }
+
+  /** Every document in one part. */
   @Override
   public StageOutput run(RunTables tables) {
+    return parts(tables, Long.MAX_VALUE).next();
+  }
+
+  /**
+   * The documents in parts of about {@code commitTokens} tokens (whole batches, longest first),
+   * each written before the next is read: a run killed mid-recur keeps every part it finished, and
+   * a resumed one reads only the documents that are neither in this stage's table nor in its error
+   * rows. Batches are formed over all documents first, so a resumed run reads each document with
+   * the same lane-mates, and gives the same numbers, as an uninterrupted one.
+   */
+  @Override
+  public Iterator<StageOutput> parts(RunTables tables) {
+    return parts(tables, commitTokens);
+  }
+
+  private Iterator<StageOutput> parts(RunTables tables, long tokensPerPart) {
     Dataset<Row> segments = tables.read(RunTable.SEGMENTS);
-    Row totals =
-        segments
+    int lanes = options.resolveLanes(segments.sparkSession().sparkContext().getConf());
+    Dataset<Row> batches = batches(segments, lanes).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> todo = segments.join(broadcast(batches), "doc_id");
+    Dataset<Row> done = alreadyRead(tables);
+    if (done != null) {
+      todo = todo.join(done, todo.col("doc_id").equalTo(done.col("doc_id")), "left_anti");
+    }
+    List<Row> sizes =
+        todo.groupBy("batch_id")
             .agg(
                 count(lit(1)),
                 sum(col("n_segments").equalTo(col("seg_idx").plus(1)).cast("long")),
                 sum(functions.size(col("tokens")).cast("long")))
-            .first();
-    long documents = totals.isNullAt(1) ? 0 : totals.getLong(1);
-    long tokens = totals.isNullAt(2) ? 0 : totals.getLong(2);
-    Counters counters = progress.startRecur(totals.getLong(0), documents, tokens);
-    return StageOutput.split(RunTable.segmentMetrics(memory), scores(segments, counters), name())
-        .afterWrite(
-            () ->
-                Map.of(
-                    "segments_read",
-                    counters.segments().value(),
-                    "tokens_read",
-                    counters.tokens().value(),
-                    "executors",
-                    new java.util.TreeSet<>(counters.executors().value())),
-            progress::endRecur);
+            .orderBy("batch_id")
+            .collectAsList();
+    Counters counters =
+        progress.startRecur(
+            sizes.stream().mapToLong(r -> r.getLong(1)).sum(),
+            sizes.stream().mapToLong(r -> r.getLong(2)).sum(),
+            sizes.stream().mapToLong(r -> r.getLong(3)).sum());
+    List<long[]> waves = waves(sizes, tokensPerPart);
+    Dataset<Row> remaining = todo;
+    RecurOptions resolved = options.withLanes(lanes);
+    return new Iterator<>() {
+      int next = 0;
+
+      @Override
+      public boolean hasNext() {
+        return next < waves.size();
+      }
+
+      @Override
+      public StageOutput next() {
+        long[] wave = waves.get(next++);
+        Dataset<Row> part = remaining.filter(col("batch_id").between(wave[0], wave[1]));
+        StageOutput output =
+            StageOutput.split(
+                RunTable.segmentMetrics(memory),
+                scores(part, resolved, counters, (int) wave[2], next - 1),
+                name());
+        boolean last = next == waves.size();
+        return output.afterWrite(
+            () -> figures(counters),
+            () -> {
+              if (last) {
+                progress.endRecur();
+                batches.unpersist();
+              }
+            });
+      }
+    };
+  }
+
+  private static Map<String, Object> figures(Counters counters) {
+    return Map.of(
+        "segments_read",
+        counters.segments().value(),
+        "tokens_read",
+        counters.tokens().value(),
+        "executors",
+        new java.util.TreeSet<>(counters.executors().value()));
+  }
+
+  /**
+   * Consecutive batch ranges [first, last] of about {@code tokensPerPart} tokens, each with its
+   * number of batches; one empty range when there is nothing to read, so the table is still made.
+   */
+  static List<long[]> waves(List<Row> batchSizes, long tokensPerPart) {
+    List<long[]> waves = new java.util.ArrayList<>();
+    long first = -1;
+    long tokens = 0;
+    int count = 0;
+    for (Row r : batchSizes) {
+      if (first < 0) {
+        first = r.getLong(0);
+      }
+      tokens += r.getLong(3);
+      count++;
+      if (tokens >= tokensPerPart) {
+        waves.add(new long[] {first, r.getLong(0), count});
+        first = -1;
+        tokens = 0;
+        count = 0;
+      }
+    }
+    if (first >= 0) {
+      waves.add(new long[] {first, batchSizes.get(batchSizes.size() - 1).getLong(0), count});
+    }
+    if (waves.isEmpty()) {
+      waves.add(new long[] {0, -1, 0});
+    }
+    return waves;
+  }
+
+  /** Documents this stage already read or failed on in an earlier, interrupted run; or null. */
+  private Dataset<Row> alreadyRead(RunTables tables) {
+    RunTable table = RunTable.segmentMetrics(memory);
+    Dataset<Row> done = null;
+    if (tables.has(table)) {
+      done = tables.read(table).select("doc_id").distinct();
+    }
+    if (tables.has(RunTable.ERRORS)) {
+      Dataset<Row> failed =
+          tables.read(RunTable.ERRORS).filter(col("stage").equalTo(name())).select("doc_id");
+      done = done == null ? failed : done.union(failed);
+    }
+    return done == null ? null : done.distinct();
+  }
+
+  /** (doc_id, batch_id): {@code lanes} documents of similar length per batch, longest first. */
+  private static Dataset<Row> batches(Dataset<Row> segments, int lanes) {
+    return segments
+        .filter(col("seg_idx").equalTo(0))
+        .select("doc_id", "n_segments")
+        .withColumn(
+            "batch_id",
+            floor(
+                    row_number()
+                        .over(Window.orderBy(col("n_segments").desc(), col("doc_id")))
+                        .minus(1)
+                        .divide(lanes))
+                .cast(DataTypes.LongType))
+        .select("doc_id", "batch_id");
   }
 
   /** Rows of {@link #STAGED}: one per segment read, or with an error for a failed document. */
-  public Dataset<Row> scores(Dataset<Row> segments, Counters counters) {
-    int lanes = options.resolveLanes(segments.sparkSession().sparkContext().getConf());
-    RecurOptions resolved = options.withLanes(lanes);
-    Dataset<Row> batches =
-        segments
-            .filter(col("seg_idx").equalTo(0))
-            .select("doc_id", "n_segments")
-            .withColumn(
-                "batch_id",
-                floor(
-                        row_number()
-                            .over(Window.orderBy(col("n_segments").desc(), col("doc_id")))
-                            .minus(1)
-                            .divide(lanes))
-                    .cast(DataTypes.LongType))
-            .select("doc_id", "batch_id");
+  private Dataset<Row> scores(
+      Dataset<Row> segments, RecurOptions resolved, Counters counters, int batchCount, int part) {
+    SparkConf conf = segments.sparkSession().sparkContext().getConf();
+    String stallIn =
+        part >= conf.getInt(STALL_FROM_PART, 0) ? conf.get(STALL_FOR_TESTS, null) : null;
     int partitions = options.partitions();
     if (partitions == 0) {
-      long count = batches.select("batch_id").distinct().count();
       int parallelism = segments.sparkSession().sparkContext().defaultParallelism();
-      partitions = (int) Math.max(1, Math.min(count, parallelism));
+      partitions = Math.max(1, Math.min(batchCount, parallelism));
     }
     return segments
-        .join(broadcast(batches), "doc_id")
         .repartitionByRange(partitions, col("batch_id"))
         .sortWithinPartitions("batch_id", "seg_idx", "doc_id")
         .select("doc_id", "seg_idx", "n_segments", "tokens", "batch_id")
         .mapPartitions(
-            new ReadInOrder(
-                weights,
-                resolved,
-                memory,
-                counters,
-                segments.sparkSession().sparkContext().getConf().get(STALL_FOR_TESTS, null)),
-            Encoders.row(STAGED));
+            new ReadInOrder(weights, resolved, memory, counters, stallIn), Encoders.row(STAGED));
   }
 
   private record ReadInOrder(

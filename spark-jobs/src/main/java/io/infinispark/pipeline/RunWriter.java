@@ -3,8 +3,11 @@ package io.infinispark.pipeline;
 import io.infinispark.data.RunTable;
 import io.infinispark.data.SparkSessions;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,12 +27,27 @@ public final class RunWriter {
   private final String runDir;
   private final Progress progress;
   private final RunManifest manifest;
+  private final boolean resuming;
 
   RunWriter(SparkSession spark, String runDir, Progress progress, RunManifest manifest) {
+    this(spark, runDir, progress, manifest, false);
+  }
+
+  /**
+   * @param resuming the run directory holds an interrupted run: stages its manifest records as
+   *     finished are kept, a resumable stage continues, any other is run again from scratch
+   */
+  RunWriter(
+      SparkSession spark,
+      String runDir,
+      Progress progress,
+      RunManifest manifest,
+      boolean resuming) {
     this.spark = spark;
     this.runDir = runDir;
     this.progress = progress;
     this.manifest = manifest;
+    this.resuming = resuming;
   }
 
   /**
@@ -51,20 +69,45 @@ public final class RunWriter {
     run(stage, tables());
   }
 
-  /** Runs {@code stage} on tables read from {@code from} (e.g. a passkey set stored elsewhere). */
+  /**
+   * Runs {@code stage} on tables read from {@code from} (e.g. a passkey set stored elsewhere). Each
+   * part the stage returns is written before the next is computed; a resumable stage appends to
+   * what an interrupted run of it left, any other starts its tables afresh.
+   */
   void run(Stage stage, RunTables from) {
+    if (resuming && manifest != null && manifest.finished(stage.name())) {
+      progress.kept(stage.name());
+      return;
+    }
+    boolean fresh = resuming && !stage.resumable();
+    if (fresh) {
+      dropErrorsOf(stage.name());
+    }
     progress.stage(stage.name());
     long started = System.currentTimeMillis();
-    StageOutput output = stage.run(from);
     Map<String, Object> counts = new LinkedHashMap<>();
-    try {
-      output.tables().forEach((table, rows) -> write(table, rows, SaveMode.ErrorIfExists));
-      write(RunTable.ERRORS, output.errors(), SaveMode.Append);
-      counts.putAll(output.figures().get());
-    } finally {
-      output.release().run();
+    Set<RunTable> written = new LinkedHashSet<>();
+    SaveMode mode = stage.resumable() ? SaveMode.Append : SaveMode.ErrorIfExists;
+    for (Iterator<StageOutput> parts = stage.parts(from); parts.hasNext(); ) {
+      StageOutput output = parts.next();
+      try {
+        output
+            .tables()
+            .forEach(
+                (table, rows) -> {
+                  if (fresh && !written.contains(table)) {
+                    delete(table.in(runDir));
+                  }
+                  write(table, rows, mode);
+                });
+        write(RunTable.ERRORS, output.errors(), SaveMode.Append);
+        counts.putAll(output.figures().get());
+      } finally {
+        output.release().run();
+      }
+      written.addAll(output.tables().keySet());
     }
-    for (RunTable table : output.tables().keySet()) {
+    for (RunTable table : written) {
       counts.put(table.directory(), tables().read(table).count());
     }
     long millis = System.currentTimeMillis() - started;
@@ -72,6 +115,46 @@ public final class RunWriter {
       manifest.stage(stage.name(), millis, counts);
     }
     progress.stageDone(stage.name(), millis, counts);
+  }
+
+  /** Removes the error rows an interrupted run of {@code stage} appended, if there are any. */
+  private void dropErrorsOf(String stage) {
+    RunTables tables = tables();
+    if (!tables.has(RunTable.ERRORS)
+        || tables.read(RunTable.ERRORS).filter(functions.col("stage").equalTo(stage)).isEmpty()) {
+      return;
+    }
+    String rewritten = runDir + "/.errors-rewrite";
+    delete(rewritten);
+    tables
+        .read(RunTable.ERRORS)
+        .filter(functions.col("stage").notEqual(stage))
+        .write()
+        .parquet(rewritten);
+    delete(RunTable.ERRORS.in(runDir));
+    rename(rewritten, RunTable.ERRORS.in(runDir));
+  }
+
+  private void delete(String path) {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+    try {
+      p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot delete " + path, e);
+    }
+  }
+
+  private void rename(String from, String to) {
+    org.apache.hadoop.fs.Path source = new org.apache.hadoop.fs.Path(from);
+    try {
+      if (!source
+          .getFileSystem(spark.sparkContext().hadoopConfiguration())
+          .rename(source, new org.apache.hadoop.fs.Path(to))) {
+        throw new java.io.IOException("rename refused");
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot rename " + from + " to " + to, e);
+    }
   }
 
   private void write(RunTable table, Dataset<Row> rows, SaveMode mode) {

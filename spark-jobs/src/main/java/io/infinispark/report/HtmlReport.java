@@ -94,7 +94,7 @@ public final class HtmlReport {
               + "(untrained): perplexities near the vocabulary size and zero passkey accuracy are expected.</p>");
     }
     Map<String, String> rows = new LinkedHashMap<>();
-    rows.put("status", m.path("status").asText());
+    rows.put("status", io.infinispark.pipeline.RunManifest.condition(m, java.time.Instant.now()));
     rows.put(
         "started / finished",
         m.path("started_at").asText() + " / " + m.path("finished_at").asText());

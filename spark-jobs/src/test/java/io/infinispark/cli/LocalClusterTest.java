@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,18 +61,20 @@ class LocalClusterTest {
   void executorJvmsReadEveryBookWithTheEmbeddedNumbersEvenWhenOneIsKilledMidRecur()
       throws Exception {
     Path stall = Files.createDirectories(dir.resolve("stall"));
-    Process driver =
-        launch("cluster", List.of("--conf", RecurStage.STALL_FOR_TESTS + "=" + stall.toString()));
+    List<String> arguments = new ArrayList<>(List.of(arguments("cluster", MASTER)));
+    arguments.addAll(List.of("--conf", RecurStage.STALL_FOR_TESTS + "=" + stall));
+    DriverProcess driver =
+        DriverProcess.start(
+            dir.resolve("cluster.log"),
+            // a Spark home of its own, made from the class path; it must say the Scala version
+            Map.of("SPARK_HOME", dir.resolve("spark-home").toString()),
+            arguments);
     Path pidFile = stall.resolve("recur-task-pid");
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (!Files.exists(pidFile) && driver.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertTrue(Files.exists(pidFile), "recur's first task never started: " + log("cluster"));
+    driver.awaitFile(pidFile, 3);
     long killed = Long.parseLong(Files.readString(pidFile).strip());
     assertNotEquals(driver.pid(), killed, "the stalled recur task ran in the driver");
     ProcessHandle.of(killed).orElseThrow().destroyForcibly(); // SIGKILL: no shutdown hooks run
-    String out = finish(driver, "cluster");
+    String out = driver.succeed(5);
 
     assertTrue(out.contains("Spark runs it again"), "no retry reported:\n" + out);
     Path run = dir.resolve("runs/cluster");
@@ -120,48 +121,6 @@ class LocalClusterTest {
       "--conf",
       "spark.ui.enabled=false"
     };
-  }
-
-  /** The driver in a JVM of its own, as run.sh starts it, with its own Spark home. */
-  private static Process launch(String runId, List<String> extra) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx1g");
-    String options =
-        Files.readAllLines(Path.of("../conf/jvm.properties")).stream()
-            .filter(l -> l.startsWith("spark.jvm.options="))
-            .findFirst()
-            .orElseThrow()
-            .substring("spark.jvm.options=".length());
-    command.addAll(List.of(options.split("\\s+")));
-    command.add("-Dinfinispark.home=" + Path.of("..").toAbsolutePath().normalize());
-    command.add(
-        "-Dlog4j2.configurationFile=" + Path.of("../conf/log4j2.properties").toAbsolutePath());
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(arguments(runId, MASTER)));
-    command.addAll(extra);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.redirectOutput(dir.resolve(runId + ".log").toFile());
-    builder.environment().put("SPARK_HOME", dir.resolve("spark-home").toString());
-    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    builder.environment().remove("SPARK_SCALA_VERSION"); // the made Spark home must say it
-    return builder.start();
-  }
-
-  private static String finish(Process driver, String runId) throws Exception {
-    boolean done = driver.waitFor(5, TimeUnit.MINUTES);
-    if (!done) {
-      driver.descendants().forEach(ProcessHandle::destroyForcibly);
-      driver.destroyForcibly();
-    }
-    String out = log(runId);
-    assertTrue(done, "the local-cluster run did not finish in 5 minutes:\n" + out);
-    assertEquals(0, driver.exitValue(), out);
-    return out;
-  }
-
-  private static String log(String runId) throws IOException {
-    return Files.readString(dir.resolve(runId + ".log"));
   }
 
   /** (doc_id, seg_idx) → nll_sum of the carried-memory pass. */
