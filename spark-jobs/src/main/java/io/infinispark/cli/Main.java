@@ -44,6 +44,7 @@ import picocli.CommandLine.Option;
     },
     subcommands = {
       BenchCommand.class,
+      BenchScheduleCommand.class,
       TrainCommand.class,
       TrainTokenizerCommand.class,
       DatasetsCommand.class,

@@ -18,17 +18,21 @@ import io.infinispark.model.SegmentInput;
 import io.infinispark.model.SegmentScore;
 import io.infinispark.runtime.ExecutorModels;
 import io.infinispark.runtime.RecurOptions;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.Partitioner;
 import org.apache.spark.SparkConf;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
@@ -128,7 +132,7 @@ public record RecurStage(
             sizes.stream().mapToLong(r -> r.getLong(1)).sum(),
             sizes.stream().mapToLong(r -> r.getLong(2)).sum(),
             sizes.stream().mapToLong(r -> r.getLong(3)).sum());
-    List<long[]> waves = waves(sizes, tokensPerPart);
+    List<List<Row>> waves = waves(sizes, tokensPerPart);
     Dataset<Row> remaining = todo;
     RecurOptions resolved = options.withLanes(lanes);
     return new Iterator<>() {
@@ -141,12 +145,11 @@ public record RecurStage(
 
       @Override
       public StageOutput next() {
-        long[] wave = waves.get(next++);
-        Dataset<Row> part = remaining.filter(col("batch_id").between(wave[0], wave[1]));
+        List<Row> wave = waves.get(next++);
         StageOutput output =
             StageOutput.split(
                 RunTable.segmentMetrics(memory),
-                scores(part, resolved, counters, (int) wave[2], next - 1),
+                scores(remaining, wave, resolved, counters, next - 1),
                 name());
         boolean last = next == waves.size();
         return output.afterWrite(
@@ -172,32 +175,25 @@ public record RecurStage(
   }
 
   /**
-   * Consecutive batch ranges [first, last] of about {@code tokensPerPart} tokens, each with its
-   * number of batches; one empty range when there is nothing to read, so the table is still made.
+   * Consecutive runs of batches (rows of batch_id, segments, documents, tokens, by batch id) of
+   * about {@code tokensPerPart} tokens; one empty part when there is nothing to read, so the table
+   * is still made.
    */
-  static List<long[]> waves(List<Row> batchSizes, long tokensPerPart) {
-    List<long[]> waves = new java.util.ArrayList<>();
-    long first = -1;
+  static List<List<Row>> waves(List<Row> batchSizes, long tokensPerPart) {
+    List<List<Row>> waves = new ArrayList<>();
+    List<Row> current = new ArrayList<>();
     long tokens = 0;
-    int count = 0;
     for (Row r : batchSizes) {
-      if (first < 0) {
-        first = r.getLong(0);
-      }
+      current.add(r);
       tokens += r.getLong(3);
-      count++;
       if (tokens >= tokensPerPart) {
-        waves.add(new long[] {first, r.getLong(0), count});
-        first = -1;
+        waves.add(current);
+        current = new ArrayList<>();
         tokens = 0;
-        count = 0;
       }
     }
-    if (first >= 0) {
-      waves.add(new long[] {first, batchSizes.get(batchSizes.size() - 1).getLong(0), count});
-    }
-    if (waves.isEmpty()) {
-      waves.add(new long[] {0, -1, 0});
+    if (!current.isEmpty() || waves.isEmpty()) {
+      waves.add(current);
     }
     return waves;
   }
@@ -233,23 +229,63 @@ public record RecurStage(
         .select("doc_id", "batch_id");
   }
 
-  /** Rows of {@link #STAGED}: one per segment read, or with an error for a failed document. */
+  /**
+   * Rows of {@link #STAGED} for the batches of {@code wave}: one per segment read, or with an error
+   * for a failed document. Each batch goes to the task {@link TaskPlan} gives it, and a task reads
+   * its batches in order, each batch's documents side by side.
+   */
   private Dataset<Row> scores(
-      Dataset<Row> segments, RecurOptions resolved, Counters counters, int batchCount, int part) {
-    SparkConf conf = segments.sparkSession().sparkContext().getConf();
+      Dataset<Row> segments, List<Row> wave, RecurOptions resolved, Counters counters, int part) {
+    SparkSession spark = segments.sparkSession();
+    SparkConf conf = spark.sparkContext().getConf();
     String stallIn =
         part >= conf.getInt(STALL_FROM_PART, 0) ? conf.get(STALL_FOR_TESTS, null) : null;
-    int partitions = options.partitions();
-    if (partitions == 0) {
-      int parallelism = segments.sparkSession().sparkContext().defaultParallelism();
-      partitions = Math.max(1, Math.min(batchCount, parallelism));
+    int tasks = options.partitions();
+    if (tasks == 0) {
+      tasks = Math.max(1, Math.min(wave.size(), spark.sparkContext().defaultParallelism()));
     }
-    return segments
-        .repartitionByRange(partitions, col("batch_id"))
+    long[] tokens = wave.stream().mapToLong(r -> r.getLong(3)).toArray();
+    int[] task = TaskPlan.assign(tokens, tasks);
+    List<Row> plan = new ArrayList<>();
+    for (int b = 0; b < task.length; b++) {
+      plan.add(RowFactory.create(wave.get(b).getLong(0), task[b]));
+    }
+    Dataset<Row> planned =
+        segments
+            .join(broadcast(spark.createDataFrame(plan, PLAN)), "batch_id")
+            .select("doc_id", "seg_idx", "n_segments", "tokens", "batch_id", "task");
+    JavaRDD<Row> byTask =
+        planned.javaRDD().keyBy(r -> r.getInt(5)).partitionBy(new ByTask(tasks)).values();
+    return spark
+        .createDataFrame(byTask, planned.schema())
         .sortWithinPartitions("batch_id", "seg_idx", "doc_id")
-        .select("doc_id", "seg_idx", "n_segments", "tokens", "batch_id")
+        .drop("task")
         .mapPartitions(
             new ReadInOrder(weights, resolved, memory, counters, stallIn), Encoders.row(STAGED));
+  }
+
+  private static final StructType PLAN =
+      new StructType()
+          .add("batch_id", DataTypes.LongType, false)
+          .add("task", DataTypes.IntegerType, false);
+
+  /** Partition i holds the batches planned for task i. */
+  private static final class ByTask extends Partitioner {
+    private final int tasks;
+
+    ByTask(int tasks) {
+      this.tasks = tasks;
+    }
+
+    @Override
+    public int numPartitions() {
+      return tasks;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return (Integer) key;
+    }
   }
 
   private record ReadInOrder(
