@@ -1,16 +1,21 @@
 package io.infinispark.data;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * The files under an input path, grouped by format. Works on any Hadoop file system (local, HDFS,
@@ -42,9 +47,7 @@ public record InputFiles(
       if (!fs.exists(root)) {
         throw new IllegalArgumentException("input path does not exist: " + input);
       }
-      RemoteIterator<LocatedFileStatus> files = fs.listFiles(root, true);
-      while (files.hasNext()) {
-        LocatedFileStatus status = files.next();
+      for (FileStatus status : files(fs, root, unreadable)) {
         Path file = status.getPath();
         String name = file.getName();
         if (name.startsWith(".") || name.startsWith("_")) {
@@ -78,6 +81,75 @@ public record InputFiles(
     unsupported.sort(null);
     empty.sort(null);
     return new InputFiles(text, jsonl, parquet, unsupported, empty, unreadable);
+  }
+
+  /**
+   * Every file under {@code root}, each once: directories are entered once by their real location,
+   * so a symbolic link back up the tree (a loop) or a second link to a directory adds nothing, and
+   * a file reached by two paths is listed under the first. A link to nothing is unreadable.
+   */
+  private static List<FileStatus> files(FileSystem fs, Path root, Map<String, String> unreadable)
+      throws IOException {
+    List<FileStatus> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    Deque<FileStatus> pending = new ArrayDeque<>();
+    pending.push(fs.getFileStatus(root));
+    while (!pending.isEmpty()) {
+      FileStatus status = pending.pop();
+      if (!seen.add(realLocation(fs, status.getPath()))) {
+        continue;
+      }
+      if (!status.isDirectory()) {
+        out.add(status);
+        continue;
+      }
+      FileStatus[] children = fs.listStatus(status.getPath());
+      if (isLocal(fs)) {
+        brokenLinks(status.getPath(), unreadable); // Hadoop's local listing drops them unsaid
+      }
+      Arrays.sort(
+          children, Comparator.comparing((FileStatus c) -> c.getPath().getName()).reversed());
+      for (FileStatus child : children) {
+        if (child.isSymlink()) {
+          try {
+            child = fs.getFileStatus(child.getPath()); // what the link points at
+          } catch (java.io.FileNotFoundException e) {
+            unreadable.put(child.getPath().toString(), "a symbolic link to nothing");
+            continue;
+          }
+        }
+        pending.push(child);
+      }
+    }
+    return out;
+  }
+
+  private static boolean isLocal(FileSystem fs) {
+    return "file".equals(fs.getUri().getScheme());
+  }
+
+  private static void brokenLinks(Path dir, Map<String, String> unreadable) throws IOException {
+    try (var entries = java.nio.file.Files.list(java.nio.file.Path.of(dir.toUri()))) {
+      entries
+          .filter(e -> java.nio.file.Files.isSymbolicLink(e) && !java.nio.file.Files.exists(e))
+          .forEach(
+              e ->
+                  unreadable.put(
+                      new Path(dir, e.getFileName().toString()).toString(),
+                      "a symbolic link to nothing"));
+    }
+  }
+
+  /** Where a path really is: the target of every link on the local file system, else the path. */
+  private static String realLocation(FileSystem fs, Path path) {
+    if (!isLocal(fs)) {
+      return path.toString();
+    }
+    try {
+      return java.nio.file.Path.of(path.toUri()).toRealPath().toString();
+    } catch (IOException | RuntimeException e) {
+      return path.toString();
+    }
   }
 
   private static boolean isDocumentFile(String lowerName) {

@@ -236,6 +236,29 @@ class DocumentIngestTest {
     assertTrue(errors.get(1).contains("Permission denied"), errors.toString());
   }
 
+  @Test
+  void symbolicLinkLoopsAndSecondLinksReadEveryBookOnce(@TempDir Path dir) throws IOException {
+    Path books = Files.createDirectories(dir.resolve("books"));
+    Files.writeString(books.resolve("one.txt"), "The first book.\nIt ends here.");
+    Path inner = Files.createDirectories(books.resolve("inner"));
+    Files.writeString(inner.resolve("two.txt"), "The second book.\nIt ends too.");
+    Files.createSymbolicLink(inner.resolve("up"), books); // a loop
+    Files.createSymbolicLink(inner.resolve("self"), inner); // a second loop
+    Files.createSymbolicLink(books.resolve("again"), inner); // a second way to the same books
+    Files.createSymbolicLink(books.resolve("gone.txt"), dir.resolve("nowhere.txt"));
+
+    DocumentIngest.Result result = DocumentIngest.read(spark, books.toString());
+
+    List<String> documents =
+        result.documents().collectAsList().stream().map(r -> r.getString(0)).sorted().toList();
+    assertEquals(List.of("one", "two"), documents);
+    List<String> errors =
+        result.errors().collectAsList().stream()
+            .map(r -> name(r.getString(1)) + "|" + r.getString(3))
+            .toList();
+    assertEquals(List.of("gone.txt|cannot be read: a symbolic link to nothing"), errors);
+  }
+
   private static String name(String path) {
     return path == null ? "null" : path.substring(path.lastIndexOf('/') + 1);
   }

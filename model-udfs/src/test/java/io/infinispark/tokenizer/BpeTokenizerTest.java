@@ -63,6 +63,38 @@ class BpeTokenizerTest {
     }
   }
 
+  /**
+   * One pre-tokenized piece can be a whole book when it has no spaces; merging is O(n log n), and
+   * HuggingFace's own (Rust) tokenizer is the reference for what comes out.
+   */
+  @Test
+  void longPiecesWithoutSpacesGiveHuggingFacesIds() throws IOException {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(System.nanoTime());
+    StringBuilder letters = new StringBuilder();
+    while (letters.length() < 300_000) {
+      letters.append((char) ('a' + random.nextInt(26)));
+    }
+    String words = corpus.get(0).substring(0, 200_000).replaceAll("[^A-Za-z]", "");
+    StringBuilder mixed = new StringBuilder();
+    for (int i = 0; i < 2_000; i++) {
+      int from = random.nextInt(words.length() - 60);
+      mixed.append(words, from, from + random.nextInt(60)).append(random.nextBoolean() ? " " : "");
+    }
+    try (HuggingFaceTokenizer hf =
+        HuggingFaceTokenizer.builder()
+            .optTokenizerPath(DEFAULT)
+            .optAddSpecialTokens(false)
+            .optTruncation(false)
+            .build()) {
+      for (String text : List.of(letters.toString(), words, mixed.toString(), "aaaaaaaaa")) {
+        long[] theirs = hf.encode(text).getIds();
+        int[] ours = tokenizer.encode(text);
+        assertArrayEquals(theirs, Arrays.stream(ours).asLongStream().toArray());
+        assertEquals(text, tokenizer.decode(ours));
+      }
+    }
+  }
+
   @Test
   void trainingIsDeterministicAndTheFileRoundTrips(@TempDir Path dir) throws IOException {
     List<String> texts = List.of(corpus.get(1).substring(0, 100_000), "the end of the text");

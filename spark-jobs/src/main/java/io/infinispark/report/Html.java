@@ -1,6 +1,9 @@
 package io.infinispark.report;
 
-/** HTML text escaping. */
+/**
+ * HTML text escaping. Control characters other than tab and line breaks, which HTML does not allow
+ * (a NUL ends some readers' text), are shown as \\uXXXX, as the console shows them.
+ */
 final class Html {
   private Html() {}
 
@@ -17,7 +20,13 @@ final class Html {
         case '&' -> out.append("&amp;");
         case '"' -> out.append("&quot;");
         case '\'' -> out.append("&#39;");
-        default -> out.append(c);
+        default -> {
+          if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
+            out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
       }
     }
     return out.toString();
