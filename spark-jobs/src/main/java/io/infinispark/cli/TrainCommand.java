@@ -171,6 +171,16 @@ final class TrainCommand implements Callable<Integer> {
   String passkeyDigits;
 
   @Option(
+      names = "--passkey-background",
+      paramLabel = "filler|book|mixed",
+      description =
+          "What surrounds a passkey lane's needle: the evaluation's repeated filler sentences"
+              + " (filler), a window of the corpus (book: diverse text, from which retrieval is learnt"
+              + " reliably), or either per example (mixed). Kept with the run for --resume"
+              + " (default: filler)")
+  String passkeyBackground;
+
+  @Option(
       names = "--memory-key-shift",
       paramLabel = "S",
       description =
@@ -217,7 +227,7 @@ final class TrainCommand implements Callable<Integer> {
             ? runDir.resolve("checkpoint").resolve(Checkpoint.TOKENIZER)
             : tokenizer != null ? tokenizer : Defaults.defaultModel().resolve(Checkpoint.TOKENIZER);
     TextTokenizer textTokenizer = Tokenizers.load(tokenizerFile);
-    CorpusTrainingData data = load(textTokenizer);
+    CorpusTrainingData data = load(textTokenizer, background(runDir));
     System.err.printf("train: %,d training tokens; run directory %s%n", data.trainTokens(), runDir);
     try (Trainer trainer =
         resume ? Trainer.resume(data, runDir) : start(data, runDir, tokenizerFile)) {
@@ -290,8 +300,43 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The passkey background of this run: as given (and recorded beside the checkpoint), or on
+   * --resume as recorded; a resumed run refuses another.
+   */
+  private CorpusTrainingData.PasskeyBackground background(Path runDir) throws Exception {
+    Path recorded = runDir.resolve("passkey-background");
+    String given = passkeyBackground == null ? null : passkeyBackground.strip().toUpperCase();
+    if (resume) {
+      String was =
+          Files.exists(recorded) ? Files.readString(recorded).strip() : "FILLER"; // older runs
+      if (given != null && !given.equals(was)) {
+        throw new IllegalArgumentException(
+            runDir
+                + " was started with --passkey-background "
+                + was.toLowerCase()
+                + "; resume it with the same");
+      }
+      given = was;
+    }
+    CorpusTrainingData.PasskeyBackground background;
+    try {
+      background = CorpusTrainingData.PasskeyBackground.valueOf(given == null ? "FILLER" : given);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--passkey-background takes filler, book or mixed, got '" + passkeyBackground + "'");
+    }
+    if (!resume && !Files.exists(runDir.resolve("checkpoint"))) { // else start() refuses the run
+      Files.createDirectories(runDir);
+      Files.writeString(recorded, background.name() + "\n");
+    }
+    return background;
+  }
+
   /** Tokenizes the corpus in Spark tasks and brings the token ids to this process. */
-  private CorpusTrainingData load(TextTokenizer textTokenizer) throws Exception {
+  private CorpusTrainingData load(
+      TextTokenizer textTokenizer, CorpusTrainingData.PasskeyBackground background)
+      throws Exception {
     Path dir = corpus != null ? corpus : Defaults.home().resolve("datasets/corpus");
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException(
@@ -320,7 +365,11 @@ final class TrainCommand implements Callable<Integer> {
         (CorpusSplit.TRAIN.equals(d.split()) ? train : heldOut).add(d.tokens());
       }
       return new CorpusTrainingData(
-          train, heldOut, new PasskeyGenerator(PasskeySpec.paper(), textTokenizer), textTokenizer);
+          train,
+          heldOut,
+          new PasskeyGenerator(PasskeySpec.paper(), textTokenizer),
+          textTokenizer,
+          background);
     } finally {
       session.stop();
     }

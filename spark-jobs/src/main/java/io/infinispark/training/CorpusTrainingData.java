@@ -36,9 +36,32 @@ public final class CorpusTrainingData implements TrainingData {
   private final TextTokenizer tokenizer;
   private final Set<String> evaluationKeys = new HashSet<>();
   private final Map<Integer, PasskeyGenerator> byDigits = new HashMap<>();
+  private final PasskeyBackground background;
+
+  /**
+   * What surrounds a passkey lane's needle. {@code FILLER}: the evaluation's layout (instruction,
+   * the repeated filler sentences). {@code BOOK}: a window of the corpus with the needle sentence
+   * written into it and the question at its end — diverse text around the needle, from which small
+   * models learn to retrieve reliably where the repeated filler blocks them
+   * (docs/memory-training.md §7). {@code MIXED}: each example draws one of the two.
+   */
+  public enum PasskeyBackground {
+    FILLER,
+    BOOK,
+    MIXED
+  }
 
   public CorpusTrainingData(
       List<int[]> train, List<int[]> heldOut, PasskeyGenerator passkeys, TextTokenizer tokenizer) {
+    this(train, heldOut, passkeys, tokenizer, PasskeyBackground.FILLER);
+  }
+
+  public CorpusTrainingData(
+      List<int[]> train,
+      List<int[]> heldOut,
+      PasskeyGenerator passkeys,
+      TextTokenizer tokenizer,
+      PasskeyBackground background) {
     if (train.isEmpty()) {
       throw new IllegalArgumentException("the corpus has no training documents");
     }
@@ -46,6 +69,7 @@ public final class CorpusTrainingData implements TrainingData {
     this.heldOut = heldOut;
     this.passkeys = passkeys;
     this.tokenizer = tokenizer;
+    this.background = background;
     this.trainEnds = new long[train.size()];
     long total = 0;
     for (int i = 0; i < train.size(); i++) {
@@ -102,6 +126,10 @@ public final class CorpusTrainingData implements TrainingData {
     // with the full stop that ends the key: an answer never taught to end runs on into more digits,
     // and the harness reads the first integer ("12345" → "123456063")
     int[] answer = tokenizer.encode(generator.spec().answer(generator.key(seed)));
+    if (background == PasskeyBackground.BOOK
+        || (background == PasskeyBackground.MIXED && random.nextBoolean())) {
+      return inBook(random, length, exampleTokens, needleBefore, generator, seed, answer);
+    }
     int requested = exampleTokens - answer.length;
     PasskeyExample example = generator.example(requested, random.nextDouble(), seed);
     int needle = generator.needleTokens(example.key());
@@ -133,6 +161,42 @@ public final class CorpusTrainingData implements TrainingData {
     int[] tokens = new int[length];
     System.arraycopy(window(random, prefix), 0, tokens, 0, prefix);
     System.arraycopy(prompt, 0, tokens, prefix, prompt.length);
+    System.arraycopy(answer, 0, tokens, length - answer.length, answer.length);
+    return new TrainingExample(tokens, length - answer.length, answer.length);
+  }
+
+  /**
+   * A corpus window with the needle sentence written in at a uniform place among the example's last
+   * {@code exampleTokens} tokens (ending by {@code needleBefore}) and the question and answer at
+   * its end.
+   */
+  private TrainingExample inBook(
+      SplittableRandom random,
+      int length,
+      int exampleTokens,
+      int needleBefore,
+      PasskeyGenerator generator,
+      long seed,
+      int[] answer) {
+    String key = generator.key(seed);
+    int[] needle = generator.needleIds(key);
+    int[] question = generator.questionIds();
+    int questionAt = length - answer.length - question.length;
+    int first = Math.max(0, length - exampleTokens);
+    int last = Math.min(needleBefore, questionAt) - needle.length;
+    if (last < first) {
+      throw new IllegalArgumentException(
+          "a passkey needle cannot end before token "
+              + needleBefore
+              + " of a "
+              + length
+              + "-token window in a "
+              + exampleTokens
+              + "-token example");
+    }
+    int[] tokens = window(random, length);
+    System.arraycopy(needle, 0, tokens, first + random.nextInt(last - first + 1), needle.length);
+    System.arraycopy(question, 0, tokens, questionAt, question.length);
     System.arraycopy(answer, 0, tokens, length - answer.length, answer.length);
     return new TrainingExample(tokens, length - answer.length, answer.length);
   }

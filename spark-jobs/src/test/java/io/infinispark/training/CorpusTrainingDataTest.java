@@ -39,6 +39,43 @@ class CorpusTrainingDataTest {
   }
 
   @Test
+  void inABookTheNeedleSitsOnceInCorpusTextBeforeItsLimitAndTheAnswerEndsTheWindow()
+      throws Exception {
+    String book = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
+    int[] corpus = tokenizer.encode(book.substring(0, 200_000));
+    CorpusTrainingData data =
+        new CorpusTrainingData(
+            List.of(corpus),
+            List.of(),
+            new PasskeyGenerator(PasskeySpec.paper(), tokenizer),
+            tokenizer,
+            CorpusTrainingData.PasskeyBackground.BOOK);
+    SplittableRandom random = new SplittableRandom(System.nanoTime());
+    String text = tokenizer.decode(corpus);
+    for (int n = 0; n < 30; n++) {
+      int window = 3 * SEGMENT + 1;
+      int needleBefore = 2 * SEGMENT; // through the memory: the question's segment is the third
+      TrainingExample e = data.passkey(random, window, 2 * SEGMENT + 100, needleBefore, 1 + n % 5);
+      int[] tokens = e.tokens();
+      assertEquals(window, e.answerStart() + e.answerLength());
+      String answer = tokenizer.decode(Arrays.copyOfRange(tokens, e.answerStart(), window));
+      assertTrue(answer.matches(" [1-9][0-9]{0,4}\\."), answer);
+      String key = answer.substring(1, answer.length() - 1);
+      String needle = " The pass key is " + key + ". Remember it. " + key + " is the pass key.";
+      String upToLimit = tokenizer.decode(Arrays.copyOfRange(tokens, 0, needleBefore));
+      assertTrue(upToLimit.contains(needle), "needle not before token " + needleBefore);
+      String before = tokenizer.decode(Arrays.copyOfRange(tokens, 0, e.answerStart()));
+      assertEquals(before.indexOf(needle), before.lastIndexOf(needle), "one needle");
+      assertTrue(before.endsWith(" What is the pass key? The pass key is"), before);
+      // around the needle, the book itself: the window's text outside it is corpus text
+      String outside = before.substring(0, before.indexOf(needle));
+      String tail = outside.substring(Math.max(0, outside.length() - 40));
+      assertTrue(outside.length() < 40 || text.contains(tail), "not corpus text: " + tail);
+      assertFalse(before.contains("There is an important info"), "no instruction in a book");
+    }
+  }
+
+  @Test
   void theAnswerIsExactlyTheKeyAndItsFullStopAfterThePassKeyIs() throws Exception {
     CorpusTrainingData data = corpusData();
     SplittableRandom random = new SplittableRandom(11);

@@ -106,6 +106,16 @@ public final class PasskeyGenerator implements java.io.Serializable {
     return needle(key).length;
   }
 
+  /** The needle sentence's token ids for this key (with its leading space). */
+  public int[] needleIds(String key) {
+    return needle(key).clone();
+  }
+
+  /** The question's token ids (with its leading space); the answer follows them. */
+  public int[] questionIds() {
+    return question.clone();
+  }
+
   private int[] needle(String key) {
     return tokenizer.encode(" " + spec.needle().replace("{key}", key));
   }
