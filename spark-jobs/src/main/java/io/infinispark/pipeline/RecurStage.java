@@ -16,6 +16,7 @@ import io.infinispark.model.ModelWeights;
 import io.infinispark.model.Recurrence;
 import io.infinispark.model.SegmentInput;
 import io.infinispark.model.SegmentScore;
+import io.infinispark.runtime.DevicePolicy;
 import io.infinispark.runtime.ExecutorModels;
 import io.infinispark.runtime.RecurOptions;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.resource.ResourceProfile;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -256,6 +258,10 @@ public record RecurStage(
             .select("doc_id", "seg_idx", "n_segments", "tokens", "batch_id", "task");
     JavaRDD<Row> byTask =
         planned.javaRDD().keyBy(r -> r.getInt(5)).partitionBy(new ByTask(tasks)).values();
+    ResourceProfile profile = resolved.taskProfile(conf);
+    if (profile != null) {
+      byTask.rdd().withResources(profile); // this stage's tasks each get a GPU
+    }
     return spark
         .createDataFrame(byTask, planned.schema())
         .sortWithinPartitions("batch_id", "seg_idx", "doc_id")
@@ -302,7 +308,13 @@ public record RecurStage(
         return java.util.Collections.emptyIterator();
       }
       if (counters != null) {
-        counters.executors().add(ExecutorModels.thisExecutor());
+        String gpu =
+            TaskContext.get() == null
+                ? null
+                : DevicePolicy.address(TaskContext.get().resourcesJMap());
+        counters
+            .executors()
+            .add(ExecutorModels.thisExecutor() + (gpu == null ? "" : " gpu " + gpu));
       }
       InfiniTransformer model = ExecutorModels.forThisTask(weights.value(), options);
       Recurrence recurrence = new Recurrence(model, options.lanes(), memory);

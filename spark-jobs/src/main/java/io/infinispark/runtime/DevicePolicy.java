@@ -27,20 +27,46 @@ public enum DevicePolicy {
    * @param resources the task's resources, as {@code TaskContext.get().resourcesJMap()} gives them
    */
   public Device choose(Map<String, ResourceInformation> resources) {
+    return choose(resources, VisibleGpus.COUNT);
+  }
+
+  /**
+   * @param visibleGpus GPUs the loaded libtorch can use (0 with its CPU build): {@code AUTO} reads
+   *     on the CPU when Spark hands out a GPU this process cannot use (a GPU slot on a CPU build,
+   *     or a discovery script that names devices libtorch does not see)
+   */
+  public Device choose(Map<String, ResourceInformation> resources, int visibleGpus) {
     ResourceInformation gpu = resources == null ? null : resources.get("gpu");
     boolean hasGpu = gpu != null && gpu.addresses().length > 0;
     return switch (this) {
       case CPU -> Device.cpu();
-      case AUTO -> hasGpu ? gpuDevice(gpu) : Device.cpu();
+      case AUTO -> hasGpu && visibleGpus > 0 ? gpuDevice(gpu) : Device.cpu();
       case GPU -> {
         if (!hasGpu) {
           throw new IllegalStateException(
-              "--device gpu, but Spark gave this task no GPU: set spark.executor.resource.gpu.amount,"
-                  + " spark.task.resource.gpu.amount and a GPU discovery script");
+              "--device gpu, but Spark gave this task no GPU: set spark.executor.resource.gpu.amount"
+                  + " and a GPU discovery script (recur then asks one GPU per task)");
+        }
+        if (visibleGpus == 0) {
+          throw new IllegalStateException(
+              "--device gpu: Spark gave this task GPU "
+                  + String.join(",", gpu.addresses())
+                  + ", but the loaded libtorch sees no GPU (a CPU build? see README, GPU executors)");
         }
         yield gpuDevice(gpu);
       }
     };
+  }
+
+  /** The GPU address Spark gave this task, or null. */
+  public static String address(Map<String, ResourceInformation> resources) {
+    ResourceInformation gpu = resources == null ? null : resources.get("gpu");
+    return gpu == null || gpu.addresses().length == 0 ? null : gpu.addresses()[0].trim();
+  }
+
+  /** Counted once per JVM, on first use: asking loads the engine. */
+  private static final class VisibleGpus {
+    static final int COUNT = ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount();
   }
 
   /** A task gets whole GPUs; with several, the first is ours (one model copy per GPU). */

@@ -51,7 +51,15 @@ public record ReadAndContinue(
     ReadAndContinue resolved =
         new ReadAndContinue(
             weights, tokenizer, options.withLanes(lanes), prompt, newTokens, sampling, finish);
-    return rows.repartition(partitions, functions.col("doc_id"))
+    Dataset<Row> byDocument = rows.repartition(partitions, functions.col("doc_id"));
+    org.apache.spark.resource.ResourceProfile profile =
+        options.taskProfile(rows.sparkSession().sparkContext().conf());
+    if (profile != null) { // each task of this stage gets a GPU, as recur's do
+      org.apache.spark.api.java.JavaRDD<Row> rdd = byDocument.javaRDD();
+      rdd.rdd().withResources(profile);
+      byDocument = rows.sparkSession().createDataFrame(rdd, byDocument.schema());
+    }
+    return byDocument
         .sortWithinPartitions("doc_id", "seg_idx")
         .mapPartitions(resolved, Encoders.row(schema));
   }

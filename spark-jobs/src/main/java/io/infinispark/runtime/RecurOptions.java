@@ -36,7 +36,28 @@ public record RecurOptions(int lanes, int partitions, DevicePolicy device, Strin
 
   /** The lane count to use under this Spark configuration (GPUs assigned to tasks or not). */
   public int resolveLanes(SparkConf conf) {
-    return resolveLanes(conf.getDouble("spark.task.resource.gpu.amount", 0) > 0);
+    return resolveLanes(
+        conf.getDouble("spark.task.resource.gpu.amount", 0) > 0
+            || conf.getDouble("spark.executor.resource.gpu.amount", 0) > 0);
+  }
+
+  /**
+   * The resources a recur task asks for: one GPU (and spark.task.cpus) when executors have GPUs,
+   * tasks do not already ask for one each, and the device may be a GPU; else null (the default
+   * profile). Only the stages that read with the model ask, so ingest, shard and the SQL stages
+   * keep every CPU slot (Spark's stage-level scheduling).
+   */
+  public org.apache.spark.resource.ResourceProfile taskProfile(SparkConf conf) {
+    if (device == DevicePolicy.CPU
+        || conf.getDouble("spark.executor.resource.gpu.amount", 0) <= 0
+        || conf.getDouble("spark.task.resource.gpu.amount", 0) > 0) {
+      return null;
+    }
+    org.apache.spark.resource.TaskResourceRequests task =
+        new org.apache.spark.resource.TaskResourceRequests()
+            .cpus(conf.getInt("spark.task.cpus", 1))
+            .resource("gpu", 1);
+    return new org.apache.spark.resource.ResourceProfileBuilder().require(task).build();
   }
 
   /** The lane count to use, given whether Spark assigns GPUs to tasks. */

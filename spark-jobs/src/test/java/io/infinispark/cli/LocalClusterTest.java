@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * broadcast and each executor loads its own model. Compared with the same run in embedded mode.
  */
 class LocalClusterTest {
-  private static final String MASTER = "local-cluster[2,1,1024]";
+  private static final String MASTER = "local-cluster[2,2,1024]";
 
   @TempDir static Path dir;
   private static Path model;
@@ -63,6 +63,18 @@ class LocalClusterTest {
     Path stall = Files.createDirectories(dir.resolve("stall"));
     List<String> arguments = new ArrayList<>(List.of(arguments("cluster", MASTER)));
     arguments.addAll(List.of("--conf", RecurStage.STALL_FOR_TESTS + "=" + stall));
+    // two GPUs per worker and executor, from a discovery script that names them without any
+    // hardware: recur asks one per task (stage-level scheduling), libtorch sees none, so it reads
+    // on the CPU
+    Path script = dir.resolve("fake-gpus.sh");
+    Files.writeString(
+        script, "#!/bin/sh\necho '{\"name\": \"gpu\", \"addresses\": [\"0\", \"1\"]}'\n");
+    script.toFile().setExecutable(true);
+    for (String who : List.of("worker", "executor")) {
+      arguments.addAll(List.of("--conf", "spark." + who + ".resource.gpu.amount=2"));
+      arguments.addAll(
+          List.of("--conf", "spark." + who + ".resource.gpu.discoveryScript=" + script));
+    }
     DriverProcess driver =
         DriverProcess.start(
             dir.resolve("cluster.log"),
@@ -93,11 +105,14 @@ class LocalClusterTest {
         .path("executors")
         .forEach(e -> finishedIn.add(e.asText()));
     assertFalse(finishedIn.isEmpty(), out);
+    java.util.Set<String> gpus = new java.util.TreeSet<>();
     for (String e : finishedIn) {
-      assertTrue(e.matches("executor \\d+ \\(pid \\d+\\)"), e);
-      assertFalse(e.endsWith("(pid " + driver.pid() + ")"), "recur ran in the driver: " + e);
-      assertFalse(e.endsWith("(pid " + killed + ")"), "a task of the killed JVM finished: " + e);
+      assertTrue(e.matches("executor \\d+ \\(pid \\d+\\) gpu [01]"), e);
+      gpus.add(e.substring(e.length() - 1));
+      assertFalse(e.contains("(pid " + driver.pid() + ")"), "recur ran in the driver: " + e);
+      assertFalse(e.contains("(pid " + killed + ")"), "a task of the killed JVM finished: " + e);
     }
+    assertEquals(java.util.Set.of("0", "1"), gpus, "concurrent recur tasks share a GPU");
   }
 
   private static String[] arguments(String runId, String master) {

@@ -16,26 +16,37 @@ class DevicePolicyTest {
 
   @Test
   void autoTakesTheGpuSparkAssignedToTheTaskAndOtherwiseTheCpu() {
-    assertEquals(Device.gpu(3), DevicePolicy.AUTO.choose(gpus("3")));
-    assertEquals(Device.gpu(1), DevicePolicy.AUTO.choose(gpus(" 1 ", "2")));
+    assertEquals(Device.gpu(3), DevicePolicy.AUTO.choose(gpus("3"), 4));
+    assertEquals(Device.gpu(1), DevicePolicy.AUTO.choose(gpus(" 1 ", "2"), 4));
     assertEquals(Device.cpu(), DevicePolicy.AUTO.choose(Map.of()));
     assertEquals(Device.cpu(), DevicePolicy.AUTO.choose(null));
     assertEquals(Device.cpu(), DevicePolicy.AUTO.choose(gpus()));
   }
 
   @Test
+  void aGpuSlotThisLibtorchCannotUseReadsOnTheCpuUnlessGpuIsDemanded() {
+    assertEquals(Device.cpu(), DevicePolicy.AUTO.choose(gpus("1"), 0));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> DevicePolicy.GPU.choose(gpus("1"), 0));
+    assertTrue(e.getMessage().contains("sees no GPU"), e.getMessage());
+    assertEquals("1", DevicePolicy.address(gpus(" 1 ", "2")));
+    assertEquals(null, DevicePolicy.address(Map.of()));
+  }
+
+  @Test
   void cpuNeverUsesAGpuAndGpuInsistsOnOne() {
     assertEquals(Device.cpu(), DevicePolicy.CPU.choose(gpus("0")));
-    assertEquals(Device.gpu(0), DevicePolicy.GPU.choose(gpus("0")));
+    assertEquals(Device.gpu(0), DevicePolicy.GPU.choose(gpus("0"), 1));
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> DevicePolicy.GPU.choose(Map.of()));
-    assertTrue(e.getMessage().contains("spark.task.resource.gpu.amount"), e.getMessage());
+    assertTrue(e.getMessage().contains("spark.executor.resource.gpu.amount"), e.getMessage());
   }
 
   @Test
   void aGpuAddressThatIsNoOrdinalAndAnUnknownPolicyAreNamed() {
     IllegalStateException e =
-        assertThrows(IllegalStateException.class, () -> DevicePolicy.AUTO.choose(gpus("GPU-5f2a")));
+        assertThrows(
+            IllegalStateException.class, () -> DevicePolicy.AUTO.choose(gpus("GPU-5f2a"), 1));
     assertTrue(e.getMessage().contains("'GPU-5f2a'"), e.getMessage());
     IllegalArgumentException bad =
         assertThrows(IllegalArgumentException.class, () -> DevicePolicy.parse("tpu"));
