@@ -121,6 +121,16 @@ public final class InfiniTransformer implements AutoCloseable {
     return new MemoryState(owner, config, batch);
   }
 
+  /** A state whose lane i holds {@code lanes.get(i)} (saved memories; null for an empty one). */
+  public MemoryState newState(NDManager owner, List<DocumentMemory> lanes) {
+    for (DocumentMemory lane : lanes) {
+      if (lane != null) {
+        lane.requireShapeOf(config);
+      }
+    }
+    return new MemoryState(owner, config, lanes);
+  }
+
   /**
    * Reads one segment per lane and advances the state in place.
    *

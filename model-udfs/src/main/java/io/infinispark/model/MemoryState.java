@@ -31,6 +31,58 @@ public final class MemoryState implements AutoCloseable {
     }
   }
 
+  /**
+   * A batch whose lane i starts from {@code lanes.get(i)} (a saved document's memory), or empty
+   * where that is null.
+   */
+  MemoryState(NDManager parent, ModelConfig c, List<DocumentMemory> lanes) {
+    this(parent, c, lanes.size());
+    int batch = lanes.size();
+    for (int i = 0; i < layers.length; i++) {
+      LayerMemory empty = layers[i];
+      layers[i] =
+          new LayerMemory(
+              stacked(lanes, i, true, empty.memory().getShape()),
+              stacked(lanes, i, false, empty.norm().getShape()));
+      empty.close();
+    }
+    if (batch != batchSize()) {
+      throw new IllegalStateException("lanes " + batch + " vs batch " + batchSize());
+    }
+  }
+
+  private NDArray stacked(List<DocumentMemory> lanes, int layer, boolean memory, Shape shape) {
+    int per = (int) (shape.size() / shape.get(0));
+    float[] all = new float[(int) shape.size()];
+    for (int lane = 0; lane < lanes.size(); lane++) {
+      DocumentMemory saved = lanes.get(lane);
+      if (saved != null) {
+        float[] values = memory ? saved.memory()[layer] : saved.norm()[layer];
+        System.arraycopy(values, 0, all, lane * per, per);
+      }
+    }
+    return manager.create(all, shape);
+  }
+
+  /** A host copy of one lane's memory (what a state checkpoint stores). */
+  public DocumentMemory copyLane(int lane) {
+    int batch = batchSize();
+    if (lane < 0 || lane >= batch) {
+      throw new IndexOutOfBoundsException("lane " + lane + " of " + batch);
+    }
+    float[][] m = new float[layers.length][];
+    float[][] z = new float[layers.length][];
+    for (int i = 0; i < layers.length; i++) {
+      try (NDArray one = layers[i].memory().get(lane)) {
+        m[i] = one.toFloatArray();
+      }
+      try (NDArray one = layers[i].norm().get(lane)) {
+        z[i] = one.toFloatArray();
+      }
+    }
+    return new DocumentMemory(m, z);
+  }
+
   public int batchSize() {
     return (int) layers[0].memory().getShape().get(0);
   }

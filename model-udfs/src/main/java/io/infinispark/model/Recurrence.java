@@ -26,6 +26,9 @@ public final class Recurrence implements AutoCloseable {
   private final NDManager base;
   private final int lanes;
   private final MemoryMode mode;
+  private final StateStore states; // null: nothing saved or restored
+  private final String modelId;
+  private long restoredSegments;
   private MemoryState state;
   private long batchId = Long.MIN_VALUE;
   private final Map<String, Lane> byDoc = new HashMap<>();
@@ -35,7 +38,9 @@ public final class Recurrence implements AutoCloseable {
     int index;
     final int nSegments;
     int nextSegment;
+    int restoredUpTo; // segments below this one came from a saved state: their rows are skipped
     float[] lastLogProbs; // log p(· | everything so far) at the previous segment's last position
+    final List<SegmentScore> unsaved = new ArrayList<>();
 
     Lane(int index, int nSegments) {
       this.index = index;
@@ -49,7 +54,21 @@ public final class Recurrence implements AutoCloseable {
 
   /** With {@link MemoryMode#RESET}, every segment is read from an empty memory (the ablation). */
   public Recurrence(InfiniTransformer model, int lanes, MemoryMode mode) {
+    this(model, lanes, mode, null, "");
+  }
+
+  /**
+   * Saves each document's state in {@code states} every {@link StateStore#every()} segments and at
+   * its end, and goes on from the saved states it finds there (see {@link #startBatch}).
+   *
+   * @param modelId names the model (config hash and provenance); states saved by another are
+   *     ignored
+   */
+  public Recurrence(
+      InfiniTransformer model, int lanes, MemoryMode mode, StateStore states, String modelId) {
     this.mode = mode;
+    this.states = states;
+    this.modelId = modelId;
     if (lanes < 1) {
       throw new IllegalArgumentException("lanes must be at least 1, got " + lanes);
     }
@@ -99,13 +118,17 @@ public final class Recurrence implements AutoCloseable {
 
   private List<SegmentScore> step(List<SegmentInput> rows) {
     long started = System.nanoTime();
-    if (rows.get(0).batchId() != batchId) {
-      startBatch(rows.get(0).batchId(), rows.size());
-    }
     List<SegmentScore> scores = new ArrayList<>();
+    if (rows.get(0).batchId() != batchId) {
+      scores.addAll(startBatch(rows.get(0).batchId(), rows));
+    }
     List<SegmentInput> admitted = new ArrayList<>();
     List<Lane> admittedLanes = new ArrayList<>();
     for (SegmentInput row : rows) {
+      Lane known = byDoc.get(row.docId());
+      if (known != null && row.segIdx() < known.restoredUpTo) {
+        continue; // read before, by the reading that saved its state
+      }
       if (alreadyFailed(row)) {
         continue; // it has its error score; skip the rest of it
       }
@@ -123,23 +146,151 @@ public final class Recurrence implements AutoCloseable {
         state.clear();
       }
       readSegments(admitted, admittedLanes, scores, started);
+      save(admittedLanes);
     }
     dropFinishedLanes();
     return scores;
   }
 
-  /** A batch's documents all start at segment 0, so its first step says how many lanes it needs. */
-  private void startBatch(long id, int documents) {
-    if (documents > lanes) {
+  /** Segments whose scores came from saved states rather than the model, so far. */
+  public long restoredSegments() {
+    return restoredSegments;
+  }
+
+  /**
+   * A batch's documents all start at segment 0, so its first step says how many lanes it needs.
+   * With saved states, the batch goes on from the furthest segment r that every unfinished document
+   * saved (they are saved in step, so normally the last one): the saved scores below r are given
+   * again, and the lanes start from the memories saved at r — the same lanes, in the same order, as
+   * the reading that saved them had at r, so the numbers are the same. Otherwise each document
+   * starts from its {@link StateStore#initial} state or an empty memory.
+   *
+   * @return the scores restored from saved states
+   */
+  private List<SegmentScore> startBatch(long id, List<SegmentInput> first) {
+    if (first.size() > lanes) {
       throw new IllegalStateException(
-          "batch " + id + " holds " + documents + " documents; lanes: " + lanes);
+          "batch " + id + " holds " + first.size() + " documents; lanes: " + lanes);
     }
     batchId = id;
     byDoc.clear();
     if (state != null) {
       state.close();
+      state = null;
     }
-    state = model.newState(base, documents);
+    List<SegmentScore> restored = states == null ? List.of() : restore(first);
+    if (state == null) {
+      List<DocumentMemory> memories = new ArrayList<>();
+      for (SegmentInput row : first) {
+        ReadState initial = states == null ? null : states.initial(row.docId());
+        memories.add(initial == null ? null : initial.memory());
+      }
+      state = model.newState(base, memories);
+    }
+    return restored;
+  }
+
+  /** Restores the batch from saved states (and sets {@link #state}), or returns none. */
+  private List<SegmentScore> restore(List<SegmentInput> first) {
+    Map<String, List<ReadState>> saved = new HashMap<>();
+    int resumeAt = Integer.MAX_VALUE;
+    for (SegmentInput row : first) {
+      if (row.segIdx() != 0 || saved.containsKey(row.docId())) {
+        return List.of(); // not a well-formed batch: read it as it comes, errors and all
+      }
+      List<ReadState> chain = new ArrayList<>();
+      for (ReadState s : states.saved(row.docId())) {
+        if (s.modelId().equals(modelId)) {
+          chain.add(s);
+        }
+      }
+      saved.put(row.docId(), chain);
+      boolean finished = !chain.isEmpty() && chain.get(chain.size() - 1).finished();
+      if (!finished) {
+        resumeAt = Math.min(resumeAt, chain.isEmpty() ? 0 : last(chain).segmentsRead());
+      }
+    }
+    if (resumeAt == 0) {
+      return List.of();
+    }
+    List<SegmentScore> restored = new ArrayList<>();
+    List<DocumentMemory> memories = new ArrayList<>();
+    Map<String, Lane> restoredLanes = new HashMap<>();
+    for (SegmentInput row : first) {
+      List<ReadState> prefix = new ArrayList<>();
+      for (ReadState s : saved.get(row.docId())) {
+        if (s.segmentsRead() <= resumeAt) {
+          prefix.add(s);
+        }
+      }
+      List<SegmentScore> scores = new ArrayList<>();
+      prefix.forEach(s -> scores.addAll(s.scores()));
+      ReadState at = prefix.isEmpty() ? null : last(prefix);
+      if (at == null
+          || !contiguous(scores, at.segmentsRead())
+          || at.finished() == false && at.segmentsRead() != resumeAt) {
+        return List.of(); // a gap (a state lost with its task): read the batch again
+      }
+      Lane lane = new Lane(-1, row.nSegments());
+      lane.nextSegment = at.segmentsRead();
+      lane.restoredUpTo = at.segmentsRead();
+      if (!at.finished()) {
+        lane.index = memories.size();
+        lane.lastLogProbs = at.lastLogProbs();
+        memories.add(at.memory());
+      }
+      restoredLanes.put(row.docId(), lane);
+      restored.addAll(scores);
+    }
+    byDoc.putAll(restoredLanes);
+    state =
+        model.newState(
+            base, memories.isEmpty() ? java.util.Collections.singletonList(null) : memories);
+    restoredSegments += restored.size();
+    return restored;
+  }
+
+  private static ReadState last(List<ReadState> chain) {
+    return chain.get(chain.size() - 1);
+  }
+
+  /** Whether the scores are those of segments 0, 1, …, n − 1. */
+  private static boolean contiguous(List<SegmentScore> scores, int n) {
+    if (scores.size() != n) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (scores.get(i).segIdx() != i) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Saves the state of every lane that just read its {@code every}-th segment or its last. */
+  private void save(List<Lane> read) {
+    if (states == null) {
+      return;
+    }
+    for (Map.Entry<String, Lane> e : byDoc.entrySet()) {
+      Lane lane = e.getValue();
+      if (!read.contains(lane) || lane.nextSegment < 0) {
+        continue;
+      }
+      boolean finished = lane.nextSegment >= lane.nSegments;
+      if (finished || lane.nextSegment % states.every() == 0) {
+        states.save(
+            new ReadState(
+                e.getKey(),
+                modelId,
+                lane.nextSegment,
+                finished,
+                state.copyLane(lane.index),
+                lane.lastLogProbs,
+                lane.unsaved));
+        lane.unsaved.clear();
+      }
+    }
   }
 
   /** Compacts the state to the documents still being read, renumbering their lanes. */
@@ -188,6 +339,10 @@ public final class Recurrence implements AutoCloseable {
                 + " starts after the batch's first step; input must be ordered by (batch, segment, document)");
       }
       lane = new Lane(byDoc.size(), row.nSegments());
+      ReadState initial = states == null ? null : states.initial(row.docId());
+      if (initial != null) {
+        lane.lastLogProbs = initial.lastLogProbs(); // scores the new text's first token
+      }
       byDoc.put(row.docId(), lane);
     }
     if (lane == null) {
@@ -275,9 +430,24 @@ public final class Recurrence implements AutoCloseable {
           row.docId(), row.segIdx(), "non-finite loss at segment " + row.segIdx());
     }
     boolean more = lane.nextSegment < lane.nSegments;
-    lane.lastLogProbs = more ? logProbs.get(lane.index, tokens.length - 1).toFloatArray() : null;
-    return new SegmentScore(
-        row.docId(), row.segIdx(), tokens.length, predicted, nll, tokenNll, millis, !more, null);
+    // kept after the last segment too when states are saved: appended text goes on from it
+    lane.lastLogProbs =
+        more || states != null ? logProbs.get(lane.index, tokens.length - 1).toFloatArray() : null;
+    SegmentScore score =
+        new SegmentScore(
+            row.docId(),
+            row.segIdx(),
+            tokens.length,
+            predicted,
+            nll,
+            tokenNll,
+            millis,
+            !more,
+            null);
+    if (states != null) {
+      lane.unsaved.add(score);
+    }
+    return score;
   }
 
   @Override

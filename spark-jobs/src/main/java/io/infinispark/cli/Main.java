@@ -11,6 +11,7 @@ import io.infinispark.pipeline.PasskeyEvaluation;
 import io.infinispark.pipeline.PipelineConfig;
 import io.infinispark.pipeline.PipelineJob;
 import io.infinispark.pipeline.Progress;
+import io.infinispark.pipeline.StateOptions;
 import io.infinispark.report.Format;
 import io.infinispark.report.HtmlReport;
 import io.infinispark.runtime.RecurOptions;
@@ -90,6 +91,31 @@ public final class Main implements Callable<Integer> {
           "Recur writes its scores every ~N tokens (whole batches), so a crash loses at most"
               + " that much (default: ${DEFAULT-VALUE})")
   long commitTokens;
+
+  @Option(
+      names = "--state-every",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Save each document's memory state every N segments into the run directory: a retried"
+              + " task or a resumed run goes on from a book's last state instead of its first page"
+              + " (default: 0, none)")
+  int stateEvery;
+
+  @Option(
+      names = "--keep-states",
+      description =
+          "Keep every document's final memory state (states/recur-final), so new text can be"
+              + " appended to a book already read (--continue-from)")
+  boolean keepStates;
+
+  @Option(
+      names = "--continue-from",
+      paramLabel = "RUN_DIR",
+      description =
+          "Documents whose id a finished run (with --keep-states, same model) read start from its"
+              + " final memory state: their text here continues those books")
+  String continueFrom;
 
   @Option(
       names = "--memory-ablation",
@@ -199,7 +225,11 @@ public final class Main implements Callable<Integer> {
             bucketTokens,
             summaryWords,
             new AbstractiveOptions(abstractiveTokens, new Sampling(temperature, topP, seed)),
-            commitTokens);
+            commitTokens,
+            new StateOptions(
+                stateEvery,
+                keepStates,
+                continueFrom == null ? null : continueFrom.replaceAll("/+$", "")));
     SparkSession session = spark.start("infini-spark " + id);
     try {
       System.out.printf(

@@ -16,6 +16,8 @@ import io.infinispark.runtime.RecurOptions;
  * @param commitTokens recur writes its scores in parts of about this many tokens (whole batches),
  *     so a run killed mid-recur keeps every finished part and {@code --resume} reads only the rest;
  *     each part ends in a barrier (its slowest task), so larger parts waste less on a big cluster
+ * @param states memory-state checkpoints: saved every N segments, kept, or continued from an
+ *     earlier run (null: none)
  */
 public record PipelineConfig(
     String input,
@@ -25,7 +27,8 @@ public record PipelineConfig(
     long bucketTokens,
     int summaryWords,
     AbstractiveOptions abstractive,
-    long commitTokens) {
+    long commitTokens,
+    StateOptions states) {
   public static final long DEFAULT_COMMIT_TOKENS = 64_000_000;
 
   public PipelineConfig {
@@ -38,9 +41,34 @@ public record PipelineConfig(
     if (summaryWords < 1) {
       throw new IllegalArgumentException("summary words must be at least 1, got " + summaryWords);
     }
+    if (states == null) {
+      states = StateOptions.OFF; // also a manifest written before states existed
+    }
     if (commitTokens < 1) {
       throw new IllegalArgumentException("commit tokens must be at least 1, got " + commitTokens);
     }
+  }
+
+  /** No memory-state checkpoints. */
+  public PipelineConfig(
+      String input,
+      String runDir,
+      RecurOptions recur,
+      boolean memoryAblation,
+      long bucketTokens,
+      int summaryWords,
+      AbstractiveOptions abstractive,
+      long commitTokens) {
+    this(
+        input,
+        runDir,
+        recur,
+        memoryAblation,
+        bucketTokens,
+        summaryWords,
+        abstractive,
+        commitTokens,
+        StateOptions.OFF);
   }
 
   /** Recur parts of {@link #DEFAULT_COMMIT_TOKENS}. */
@@ -66,7 +94,15 @@ public record PipelineConfig(
   /** The same run in another directory (a resumed run's manifest may have been moved with it). */
   public PipelineConfig inDirectory(String dir) {
     return new PipelineConfig(
-        input, dir, recur, memoryAblation, bucketTokens, summaryWords, abstractive, commitTokens);
+        input,
+        dir,
+        recur,
+        memoryAblation,
+        bucketTokens,
+        summaryWords,
+        abstractive,
+        commitTokens,
+        states);
   }
 
   /** No ablation, 64K-token buckets, 300-word summaries. */

@@ -24,6 +24,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * The main job: ingest → shard → recur (→ recur with the memory reset) → metrics → perplexity →
@@ -62,9 +63,19 @@ public final class PipelineJob {
     stages.add(new IngestStage(spark, config.input()));
     stages.add(new ShardStage(tokenizer, segment));
     long part = config.commitTokens();
-    stages.add(new RecurStage(weights, config.recur(), MemoryMode.CARRIED, part, progress));
-    if (ablation) {
-      stages.add(new RecurStage(weights, config.recur(), MemoryMode.RESET, part, progress));
+    String modelId = modelId(model);
+    for (MemoryMode mode :
+        ablation ? List.of(MemoryMode.CARRIED, MemoryMode.RESET) : List.of(MemoryMode.CARRIED)) {
+      RecurStage recur = new RecurStage(weights, config.recur(), mode, part, progress);
+      RunStates states =
+          config.states().active()
+              ? new RunStates(
+                  config.runDir(),
+                  recur.name(),
+                  config.states(),
+                  new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()))
+              : null;
+      stages.add(new RecurStage(weights, config.recur(), mode, part, progress, states, modelId));
     }
     stages.add(new DocMetricsStage(ablation));
     stages.add(new PerplexityStage(segment, config.bucketTokens(), ablation));
@@ -80,13 +91,49 @@ public final class PipelineJob {
     return stages;
   }
 
+  /** What a saved reading state names its model by: a state is continued by that model only. */
+  static String modelId(ModelBundle model) {
+    return Checkpoint.configHash(model.weights().config()) + " " + model.weights().provenance();
+  }
+
   public static Result run(
       SparkSession spark, PipelineConfig config, ModelBundle model, Progress progress) {
     String dir = config.runDir();
     RunWriter.requireNew(spark, dir);
+    if (config.states().continueFrom() != null) {
+      requireKeptStates(spark, config.states().continueFrom(), model);
+    }
     RunManifest manifest =
         new RunManifest(dir.substring(dir.lastIndexOf('/') + 1), config, model, spark);
     return runStages(spark, config, model, progress, manifest, false);
+  }
+
+  /**
+   * Refuses {@code --continue-from} a run that kept no final states, or read with another model
+   * (its memories would mean nothing to this one).
+   */
+  private static void requireKeptStates(SparkSession spark, String earlier, ModelBundle model) {
+    String kept = RunStates.finalDirectory(earlier, "recur");
+    if (!io.infinispark.data.SparkSessions.exists(spark, kept)) {
+      throw new IllegalArgumentException(
+          "--continue-from "
+              + earlier
+              + ": no kept reading states there ("
+              + kept
+              + "); run it with --keep-states");
+    }
+    JsonNode recorded = RunManifest.reopen(spark, earlier).json().path("model");
+    String theirs =
+        recorded.path("config_hash").asText() + " " + recorded.path("provenance").asText();
+    if (!theirs.equals(modelId(model))) {
+      throw new IllegalArgumentException(
+          "--continue-from "
+              + earlier
+              + ": it was read with another model ("
+              + theirs
+              + "), not "
+              + modelId(model));
+    }
   }
 
   /**

@@ -66,6 +66,7 @@ public final class Progress extends SparkListener {
             sc.longAccumulator("recur.segments"),
             sc.longAccumulator("recur.tokens"),
             sc.longAccumulator("recur.documents"),
+            sc.longAccumulator("recur.restored"),
             sc.collectionAccumulator("recur.executors"));
     tracked.add(counters.segments().id());
     tracked.add(counters.tokens().id());

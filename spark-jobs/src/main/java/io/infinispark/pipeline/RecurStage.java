@@ -58,7 +58,9 @@ public record RecurStage(
     RecurOptions options,
     MemoryMode memory,
     long commitTokens,
-    Progress progress)
+    Progress progress,
+    RunStates states,
+    String modelId)
     implements Stage {
   public static final StructType STAGED = Tables.withError(Tables.SEGMENT_METRICS);
 
@@ -72,6 +74,16 @@ public record RecurStage(
 
   public static final String STALL_FROM_PART = "spark.infinispark.test.stallRecurFromPart";
 
+  /** Without memory-state checkpoints. */
+  public RecurStage(
+      Broadcast<ModelWeights> weights,
+      RecurOptions options,
+      MemoryMode memory,
+      long commitTokens,
+      Progress progress) {
+    this(weights, options, memory, commitTokens, progress, null, "");
+  }
+
   /**
    * Counters the driver's progress line reads while tasks run, and which executors (id and process)
    * ran recur tasks: on a cluster, the JVMs the weights reached by broadcast.
@@ -80,6 +92,7 @@ public record RecurStage(
       LongAccumulator segments,
       LongAccumulator tokens,
       LongAccumulator documents,
+      LongAccumulator restored,
       CollectionAccumulator<String> executors)
       implements java.io.Serializable {}
 
@@ -160,6 +173,9 @@ public record RecurStage(
               if (last) {
                 progress.endRecur();
                 batches.unpersist();
+                if (states != null) {
+                  states.finish(); // every score is in the table now
+                }
               }
             });
       }
@@ -172,6 +188,8 @@ public record RecurStage(
         counters.segments().value(),
         "tokens_read",
         counters.tokens().value(),
+        "segments_restored",
+        counters.restored().value(),
         "executors",
         new java.util.TreeSet<>(counters.executors().value()));
   }
@@ -267,7 +285,8 @@ public record RecurStage(
         .sortWithinPartitions("batch_id", "seg_idx", "doc_id")
         .drop("task")
         .mapPartitions(
-            new ReadInOrder(weights, resolved, memory, counters, stallIn), Encoders.row(STAGED));
+            new ReadInOrder(weights, resolved, memory, counters, stallIn, states, modelId),
+            Encoders.row(STAGED));
   }
 
   private static final StructType PLAN =
@@ -299,7 +318,9 @@ public record RecurStage(
       RecurOptions options,
       MemoryMode memory,
       Counters counters,
-      String stallIn)
+      String stallIn,
+      RunStates states,
+      String modelId)
       implements MapPartitionsFunction<Row, Row> {
 
     @Override
@@ -317,7 +338,7 @@ public record RecurStage(
             .add(ExecutorModels.thisExecutor() + (gpu == null ? "" : " gpu " + gpu));
       }
       InfiniTransformer model = ExecutorModels.forThisTask(weights.value(), options);
-      Recurrence recurrence = new Recurrence(model, options.lanes(), memory);
+      Recurrence recurrence = new Recurrence(model, options.lanes(), memory, states, modelId);
       if (TaskContext.get() != null) {
         TaskContext.get()
             .addTaskCompletionListener(
@@ -325,9 +346,16 @@ public record RecurStage(
       }
       Iterator<SegmentScore> scores = recurrence.run(new Inputs(rows));
       return new Iterator<>() {
+        boolean counted;
+
         @Override
         public boolean hasNext() {
-          return scores.hasNext();
+          boolean more = scores.hasNext();
+          if (!more && !counted && counters != null) {
+            counters.restored().add(recurrence.restoredSegments());
+            counted = true;
+          }
+          return more;
         }
 
         @Override

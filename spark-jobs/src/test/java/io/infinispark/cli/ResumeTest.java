@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infinispark.data.SparkSessions;
 import io.infinispark.pipeline.RecurStage;
 import io.infinispark.pipeline.TinyModel;
+import io.infinispark.tokenizer.TextTokenizer;
+import io.infinispark.tokenizer.Tokenizers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,6 +64,8 @@ class ResumeTest {
                     "crashed",
                     "--commit-tokens",
                     "600",
+                    "--state-every",
+                    "1",
                     "--conf",
                     RecurStage.STALL_FOR_TESTS + "=" + stall,
                     "--conf",
@@ -103,6 +107,10 @@ class ResumeTest {
     long total = segmentNlls(finished).size();
     long reread = after.path("stages").path("recur").path("segments_read").asLong();
     assertTrue(reread > 0 && reread < total, "recur read " + reread + " of " + total + " again");
+    // the book being read when the driver died went on from its saved memory state, not page 1
+    long restored = after.path("stages").path("recur").path("segments_restored").asLong();
+    assertTrue(restored >= 1 && restored < reread, "segments restored: " + restored);
+    assertTrue(!Files.exists(crashed.resolve("states/recur")), "checkpoints left after the stage");
     assertEquals(
         total,
         after.path("stages").path("recur-reset").path("segments_read").asLong(),
@@ -115,6 +123,123 @@ class ResumeTest {
         CommandLines.execute("--resume", crashed.toString(), "--master", "local[2]");
     assertNotEquals(0, again.code);
     assertTrue(again.err.toString().contains("nothing to resume"), again.err.toString());
+  }
+
+  /**
+   * A book read with {@code --keep-states}, then its next chapters read with {@code
+   * --continue-from}: the chapters' scores are exactly those of reading the whole book at once.
+   */
+  @Test
+  void chaptersAppendedToAKeptBookScoreAsIfReadWithIt() throws Exception {
+    String devil = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
+    Path model = TinyModel.write(dir.resolve("model"), List.of(devil.substring(0, 30_000)));
+    String whole = devil.substring(40_000, 44_000);
+    int split = segmentBoundary(model, whole, 2_000);
+    int bookSegments =
+        Tokenizers.load(model.resolve("tokenizer.json")).encode(whole.substring(0, split)).length
+            / TinyModel.SEGMENT;
+    Path runs = dir.resolve("runs");
+    run(
+        model,
+        runs,
+        "whole",
+        Map.of("book.txt", whole, "other.txt", devil.substring(50_000, 51_000)));
+    run(
+        model,
+        runs,
+        "first",
+        Map.of("book.txt", whole.substring(0, split), "other.txt", devil.substring(50_000, 51_000)),
+        "--keep-states");
+    assertTrue(Files.isDirectory(runs.resolve("first/states/recur-final")));
+    assertTrue(!Files.exists(runs.resolve("first/states/recur")), "only the final states are kept");
+    run(
+        model,
+        runs,
+        "next",
+        Map.of("book.txt", whole.substring(split), "new.txt", devil.substring(60_000, 61_000)),
+        "--continue-from",
+        runs.resolve("first").toString());
+    Map<String, Double> together = segmentNlls(runs.resolve("whole"));
+    Map<String, Double> next = segmentNlls(runs.resolve("next"));
+    int appended = 0;
+    for (Map.Entry<String, Double> e : next.entrySet()) {
+      String[] key = e.getKey().split("#");
+      if (key[0].equals("book")) {
+        String same = "book#" + (bookSegments + Integer.parseInt(key[1]));
+        assertEquals(together.get(same), e.getValue(), e.getKey() + " vs " + same);
+        appended++;
+      }
+    }
+    assertEquals(
+        together.keySet().stream().filter(k -> k.startsWith("book#")).count() - bookSegments,
+        appended);
+
+    CommandLines.Captured refused =
+        CommandLines.execute(
+            with(
+                common(model, Files.createDirectories(runs.resolve("in-none")), runs),
+                "--run-id",
+                "refused",
+                "--continue-from",
+                runs.resolve("whole").toString()));
+    assertNotEquals(0, refused.code);
+    assertTrue(refused.err.toString().contains("--keep-states"), refused.err.toString());
+  }
+
+  /**
+   * A character offset near {@code near} where the text splits into two pieces that tokenize to the
+   * whole's tokens, the first a whole number of segments: so the two readings see the same tokens
+   * in the same segments as one reading.
+   */
+  private static int segmentBoundary(Path model, String text, int near) throws Exception {
+    TextTokenizer tokenizer = Tokenizers.load(model.resolve("tokenizer.json"));
+    int[] all = tokenizer.encode(text);
+    for (int p = near; p < text.length() - 200; p++) {
+      if (text.charAt(p) != ' ') {
+        continue;
+      }
+      int[] head = tokenizer.encode(text.substring(0, p));
+      if (head.length % TinyModel.SEGMENT == 0
+          && java.util.Arrays.equals(head, java.util.Arrays.copyOf(all, head.length))
+          && java.util.Arrays.equals(
+              tokenizer.encode(text.substring(p)),
+              java.util.Arrays.copyOfRange(all, head.length, all.length))) {
+        return p;
+      }
+    }
+    throw new AssertionError("no split point on a segment boundary");
+  }
+
+  private static void run(
+      Path model, Path runs, String id, Map<String, String> books, String... more)
+      throws Exception {
+    Path input = Files.createDirectories(runs.resolve("in-" + id));
+    for (Map.Entry<String, String> b : books.entrySet()) {
+      Files.writeString(input.resolve(b.getKey()), b.getValue());
+    }
+    List<String> args = new ArrayList<>(common(model, input, runs));
+    args.addAll(List.of("--run-id", id));
+    args.addAll(List.of(more));
+    CommandLines.Captured out = CommandLines.execute(args.toArray(String[]::new));
+    assertEquals(0, out.code, out.err.toString());
+  }
+
+  private static List<String> common(Path model, Path input, Path runs) {
+    return List.of(
+        "--model",
+        model.toString(),
+        "--input",
+        input.toString(),
+        "--output",
+        runs.toString(),
+        "--master",
+        "local[2]",
+        "--lanes",
+        "2",
+        "--no-passkey",
+        "--no-memory-ablation",
+        "--conf",
+        "spark.ui.enabled=false");
   }
 
   private static String[] with(List<String> common, String... more) {
