@@ -19,13 +19,16 @@ public class MemoryPasskeyProbe {
     int d = Integer.parseInt(a[0]), layers = Integer.parseInt(a[1]), segment = Integer.parseInt(a[2]);
     int k = Integer.parseInt(a[3]), steps = Integer.parseInt(a[4]); double lr = Double.parseDouble(a[5]);
     int lanes = Integer.parseInt(a[6]);
-    String book = Files.readString(Path.of("/work/main/datasets/sample/devils-dictionary.txt"), StandardCharsets.UTF_8).substring(0, 120_000);
-    Path dir = Files.createTempDirectory("mpp");
+    // env BOOK=file, BOOKCHARS=n: train on the first n characters of another text (default: 120,000 of the Devil's Dictionary)
+    String bookText = Files.readString(Path.of(System.getenv().getOrDefault("BOOK", "/work/main/datasets/sample/devils-dictionary.txt")), StandardCharsets.UTF_8);
+    String book = bookText.substring(0, Math.min(bookText.length(), Integer.parseInt(System.getenv().getOrDefault("BOOKCHARS", "120000"))));
+    // env OUT=dir: keep the run there (else a temporary directory)
+    Path dir = System.getenv("OUT") != null ? Files.createDirectories(Path.of(System.getenv("OUT"))) : Files.createTempDirectory("mpp");
     // env FROM=dir: start from that model (its weights, gates reset to GATE_INIT when set) and read
     // with TOKENIZER (a single-digit derivative of its tokenizer); else a fresh model and tokenizer
     String from = System.getenv("FROM");
     Path tokFile = from != null ? Path.of(System.getenv("TOKENIZER")) : dir.resolve("tokenizer.json");
-    if (from == null) new BpeTrainer(512, 2).train(List.of(book)).withoutDigitMerges().save(tokFile);
+    if (from == null) new BpeTrainer(512, 2).train(List.of(book.substring(0, Math.min(book.length(), 120_000)))).withoutDigitMerges().save(tokFile);
     TextTokenizer tokenizer = Tokenizers.load(tokFile);
     PasskeyGenerator passkeys = new PasskeyGenerator(PasskeySpec.paper(), tokenizer);
     // env DIGITS=n: keys of n digits; DIGITS_MAX=m: keys of 1..m digits drawn uniformly (evaluated at m)
@@ -34,7 +37,9 @@ public class MemoryPasskeyProbe {
     PasskeyGenerator[] byDigits = new PasskeyGenerator[maxDigits + 1];
     for (int n = minDigits; n <= maxDigits; n++) byDigits[n] = new PasskeyGenerator(PasskeySpec.paper().withDigits(n), tokenizer);
     // env SHIFT=s: memory keys written as k_t + s·k_{t−1} (ModelConfig.memoryKeyShift)
-    ModelConfig config = new ModelConfig(512, d, layers, d / 32, d / 32, 32, 2 * d, segment, MemoryRule.DELTA, 10000, 1e-5, true,
+    // env HEADS=h: h heads of d/h (default: heads of 32)
+    int heads = Integer.parseInt(System.getenv().getOrDefault("HEADS", String.valueOf(d / 32)));
+    ModelConfig config = new ModelConfig(512, d, layers, heads, heads, d / heads, 2 * d, segment, MemoryRule.DELTA, 10000, 1e-5, true,
             Double.parseDouble(System.getenv().getOrDefault("GATE_INIT", "0"))) // env GATE_INIT: every β at start
         .withMemoryKeyShift(Double.parseDouble(System.getenv().getOrDefault("SHIFT", "0")));
     CorpusTrainingData corpus = new CorpusTrainingData(List.of(tokenizer.encode(book)), List.of(), passkeys, tokenizer);
@@ -56,8 +61,26 @@ public class MemoryPasskeyProbe {
         if (System.getenv("EARLY") == null) {
           return corpus.passkey(r, length, (k - 1) * segment + 8 + r.nextInt(segment / 2), length, 5);
         }
-        // the eval's own layout: needle near the start of segment 1, question and answer in segment K
         long key = r.nextLong(1_000_000);
+        if (System.getenv("SHORT") != null) {
+          // env SHORT=1: no preamble, so segments shorter than the paper's preamble still hold the
+          // needle: book text, the needle in the first half of segment 1, the question ending segment K
+          String k1 = byDigits[minDigits + r.nextInt(maxDigits - minDigits + 1)].key(key);
+          int[] needle = tokenizer.encode(" The pass key is " + k1 + ". Remember it. " + k1 + " is the pass key.");
+          int[] question = tokenizer.encode(" What is the pass key? The pass key is");
+          int[] answer = tokenizer.encode(" " + k1 + ".");
+          int[] t = corpus.text(r, length).tokens().clone();
+          if (System.getenv("FILLERBG") != null) {
+            // env FILLERBG=1: the paper's repeated filler sentences as the background instead of book text
+            int[] f = tokenizer.encode(" " + String.join(" ", PasskeySpec.paper().filler()));
+            for (int i = 0; i < t.length; i++) t[i] = f[i % f.length];
+          }
+          System.arraycopy(needle, 0, t, r.nextInt(Math.max(1, segment / 2 - needle.length)), needle.length);
+          System.arraycopy(question, 0, t, length - answer.length - question.length, question.length);
+          System.arraycopy(answer, 0, t, length - answer.length, answer.length);
+          return new TrainingExample(t, length - answer.length, answer.length);
+        }
+        // the eval's own layout: needle near the start of segment 1, question and answer in segment K
         PasskeyGenerator g = byDigits[minDigits + r.nextInt(maxDigits - minDigits + 1)];
         int[] answer = tokenizer.encode(" " + g.key(key) + ".");
         PasskeyExample e = g.example(length - answer.length, 0.1 * r.nextDouble(), key);
@@ -82,8 +105,13 @@ public class MemoryPasskeyProbe {
     if (from != null) {
       start = ModelBundle.load(Path.of(from)).weights();
       if (System.getenv("GATE_INIT") != null) start = start.withGates(Double.parseDouble(System.getenv("GATE_INIT")));
+      // a segment-length curriculum: the same weights read in segments of `segment` tokens
+      ModelConfig c = start.config();
+      start = new ModelWeights(new ModelConfig(c.vocabSize(), c.dModel(), c.nLayers(), c.nHeads(), c.nKvHeads(), c.dHead(), c.ffnHidden(), segment, c.memoryRule(), c.ropeTheta(), c.normEps(), c.tiedEmbeddings(), c.gateInit(), c.memoryKeyShift()), start.tensors(), start.provenance());
     }
-    try (Trainer t = Trainer.start(start, o, data, run, tokFile)) { t.runUntil(steps); }
+    // env STOP=n: stop after n steps of a schedule planned over `steps` (a long plan keeps the rate at its peak)
+    int stop = Integer.parseInt(System.getenv().getOrDefault("STOP", String.valueOf(steps)));
+    try (Trainer t = Trainer.start(start, o, data, run, tokFile)) { t.runUntil(stop); }
     List<String> lines = Files.readAllLines(run.resolve("train-log.tsv"));
     int block = Math.max(1, (lines.size() - 1) / 12);
     for (int i = 1; i + block <= lines.size(); i += block) {
@@ -92,6 +120,7 @@ public class MemoryPasskeyProbe {
       String[] last = lines.get(i + block - 1).split("\t");
       System.out.printf(Locale.ROOT, "steps %s-%s answer_nll %.3f exact %.3f gates %s%n", lines.get(i).split("\t")[0], last[0], nll / block, exact / block, last[11]);
     }
+    if (System.getenv("NOEVAL") != null) return;
     ModelBundle trained = ModelBundle.load(run.resolve("checkpoint"));
     SparkSession spark = SparkSessions.forTests();
     // env EVAL_SEGMENTS=2,4,8: evaluate at these lengths in segments (default: the training window)

@@ -63,6 +63,8 @@ class LocalClusterTest {
     Path stall = Files.createDirectories(dir.resolve("stall"));
     List<String> arguments = new ArrayList<>(List.of(arguments("cluster", MASTER)));
     arguments.addAll(List.of("--conf", RecurStage.STALL_FOR_TESTS + "=" + stall));
+    // memory states saved after every segment: the retried task goes on from the killed one's
+    arguments.addAll(List.of("--state-every", "1"));
     // two GPUs per worker and executor, from a discovery script that names them without any
     // hardware: recur asks one per task (stage-level scheduling), libtorch sees none, so it reads
     // on the CPU
@@ -113,6 +115,8 @@ class LocalClusterTest {
       assertFalse(e.contains("(pid " + killed + ")"), "a task of the killed JVM finished: " + e);
     }
     assertEquals(java.util.Set.of("0", "1"), gpus, "concurrent recur tasks share a GPU");
+    long restored = manifest.path("stages").path("recur").path("segments_restored").asLong();
+    assertTrue(restored >= 1, "the retried task read its book from page 1 again: " + restored);
   }
 
   private static String[] arguments(String runId, String master) {
