@@ -46,6 +46,7 @@ import picocli.CommandLine.Option;
     subcommands = {
       BenchCommand.class,
       BenchScheduleCommand.class,
+      BenchClusterCommand.class,
       TrainCommand.class,
       TrainTokenizerCommand.class,
       DatasetsCommand.class,

@@ -67,7 +67,8 @@ public final class Progress extends SparkListener {
             sc.longAccumulator("recur.tokens"),
             sc.longAccumulator("recur.documents"),
             sc.longAccumulator("recur.restored"),
-            sc.collectionAccumulator("recur.executors"));
+            sc.collectionAccumulator("recur.executors"),
+            sc.collectionAccumulator("recur.tasks"));
     tracked.add(counters.segments().id());
     tracked.add(counters.tokens().id());
     tracked.add(counters.documents().id());

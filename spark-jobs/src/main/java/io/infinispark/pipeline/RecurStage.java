@@ -93,7 +93,8 @@ public record RecurStage(
       LongAccumulator tokens,
       LongAccumulator documents,
       LongAccumulator restored,
-      CollectionAccumulator<String> executors)
+      CollectionAccumulator<String> executors,
+      CollectionAccumulator<String> tasks)
       implements java.io.Serializable {}
 
   @Override
@@ -191,7 +192,31 @@ public record RecurStage(
         "segments_restored",
         counters.restored().value(),
         "executors",
-        new java.util.TreeSet<>(counters.executors().value()));
+        new java.util.TreeSet<>(counters.executors().value()),
+        "tasks",
+        taskFigures(counters.tasks().value()));
+  }
+
+  /**
+   * Each finished recur task: where it ran, its part and partition, tokens and wall time — what the
+   * report's throughput and skew figures and {@code bench-cluster} read.
+   */
+  private static List<Map<String, Object>> taskFigures(List<String> tasks) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String t : tasks) {
+      String[] f = t.split("\t");
+      out.add(
+          Map.of(
+              "executor", f[0],
+              "part", Integer.parseInt(f[1]),
+              "partition", Integer.parseInt(f[2]),
+              "tokens", Long.parseLong(f[3]),
+              "millis", Long.parseLong(f[4])));
+    }
+    out.sort(
+        java.util.Comparator.comparing((Map<String, Object> m) -> (Integer) m.get("part"))
+            .thenComparing(m -> (Integer) m.get("partition")));
+    return out;
   }
 
   /**
@@ -285,7 +310,7 @@ public record RecurStage(
         .sortWithinPartitions("batch_id", "seg_idx", "doc_id")
         .drop("task")
         .mapPartitions(
-            new ReadInOrder(weights, resolved, memory, counters, stallIn, states, modelId),
+            new ReadInOrder(weights, resolved, memory, counters, stallIn, states, modelId, part),
             Encoders.row(STAGED));
   }
 
@@ -320,7 +345,8 @@ public record RecurStage(
       Counters counters,
       String stallIn,
       RunStates states,
-      String modelId)
+      String modelId,
+      int part)
       implements MapPartitionsFunction<Row, Row> {
 
     @Override
@@ -328,15 +354,16 @@ public record RecurStage(
       if (!rows.hasNext()) {
         return java.util.Collections.emptyIterator();
       }
+      long started = System.nanoTime();
+      String gpu =
+          TaskContext.get() == null
+              ? null
+              : DevicePolicy.address(TaskContext.get().resourcesJMap());
+      String executor = ExecutorModels.thisExecutor() + (gpu == null ? "" : " gpu " + gpu);
       if (counters != null) {
-        String gpu =
-            TaskContext.get() == null
-                ? null
-                : DevicePolicy.address(TaskContext.get().resourcesJMap());
-        counters
-            .executors()
-            .add(ExecutorModels.thisExecutor() + (gpu == null ? "" : " gpu " + gpu));
+        counters.executors().add(executor);
       }
+      int partition = TaskContext.get() == null ? 0 : TaskContext.get().partitionId();
       InfiniTransformer model = ExecutorModels.forThisTask(weights.value(), options);
       Recurrence recurrence = new Recurrence(model, options.lanes(), memory, states, modelId);
       if (TaskContext.get() != null) {
@@ -347,12 +374,17 @@ public record RecurStage(
       Iterator<SegmentScore> scores = recurrence.run(new Inputs(rows));
       return new Iterator<>() {
         boolean counted;
+        long tokens;
 
         @Override
         public boolean hasNext() {
           boolean more = scores.hasNext();
           if (!more && !counted && counters != null) {
             counters.restored().add(recurrence.restoredSegments());
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            counters
+                .tasks()
+                .add(executor + "\t" + part + "\t" + partition + "\t" + tokens + "\t" + millis);
             counted = true;
           }
           return more;
@@ -360,7 +392,9 @@ public record RecurStage(
 
         @Override
         public Row next() {
-          Row row = toRow(scores.next());
+          SegmentScore score = scores.next();
+          tokens += score.error() == null ? score.nTokens() : 0;
+          Row row = toRow(score);
           if (stallIn != null) {
             stallForTests(stallIn);
           }
