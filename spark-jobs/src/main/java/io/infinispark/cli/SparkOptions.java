@@ -44,7 +44,15 @@ public final class SparkOptions {
       scratch.toFile().deleteOnExit();
       settings.putIfAbsent(
           "spark.jars", String.join(",", ClusterLaunch.shippedJars(classPath(), scratch)));
-      settings.putIfAbsent("spark.executor.extraJavaOptions", "-Dai.djl.offline=true");
+      // libtorch's CPU ops run on spark.task.cpus threads per task: an executor with C cores runs
+      // C tasks at once, and each task's own thread team would otherwise take every core
+      String taskCpus =
+          conf.getOrDefault("spark.task.cpus", settings.getOrDefault("spark.task.cpus", "1"));
+      settings.putIfAbsent(
+          "spark.executor.extraJavaOptions",
+          "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads="
+              + taskCpus
+              + " -Dai.djl.pytorch.num_interop_threads=1");
     }
     if (ClusterLaunch.localCluster(master)) {
       ClusterLaunch.prepareLocalClusterHome(localClusterHome(), classPath());
