@@ -51,6 +51,7 @@ public final class HtmlReport {
     report.documents();
     report.perplexity();
     report.stages(manifest);
+    report.tasks(manifest);
     report.gates(manifest);
     report.summaries();
     report.passkey(passkeyDir != null ? passkeyDir : runDir);
@@ -219,6 +220,70 @@ public final class HtmlReport {
             names,
             seconds.stream().mapToDouble(Double::doubleValue).toArray(),
             "s"));
+  }
+
+  /**
+   * Recur's tasks by executor JVM: tokens, busy time and tokens/s, with the slowest task against
+   * the median (skew) — how evenly the work was spread, at most 50 executors shown (slowest first).
+   */
+  private void tasks(JsonNode m) {
+    JsonNode tasks = m.path("stages").path("recur").path("tasks");
+    if (!tasks.isArray() || tasks.isEmpty()) {
+      return;
+    }
+    html.append("<h2>Recur tasks</h2>");
+    Map<String, long[]> byExecutor = new LinkedHashMap<>(); // tasks, tokens, millis
+    List<Double> seconds = new ArrayList<>();
+    for (JsonNode t : tasks) {
+      long[] sums = byExecutor.computeIfAbsent(t.path("executor").asText(), e -> new long[3]);
+      sums[0]++;
+      sums[1] += t.path("tokens").asLong();
+      sums[2] += t.path("millis").asLong();
+      seconds.add(t.path("millis").asLong() / 1000.0);
+    }
+    double[] sorted = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    double slowest = sorted[sorted.length - 1];
+    double median =
+        sorted.length % 2 == 1
+            ? sorted[sorted.length / 2]
+            : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    html.append(
+        String.format(
+            Locale.ROOT,
+            "<p id=\"task-skew\">%d tasks on %d executor JVMs; slowest task %.1f s, median %.1f s"
+                + " (skew %.2f).</p>",
+            sorted.length,
+            byExecutor.size(),
+            slowest,
+            median,
+            median > 0 ? slowest / median : 1.0));
+    List<Map.Entry<String, long[]>> rows = new ArrayList<>(byExecutor.entrySet());
+    rows.sort(
+        java.util.Comparator.comparingDouble(
+            (Map.Entry<String, long[]> e) -> e.getValue()[1] / Math.max(1e-9, e.getValue()[2])));
+    html.append(
+        "<table id=\"recur-tasks\"><tr><th>executor</th><th>tasks</th><th>tokens</th>"
+            + "<th>busy s</th><th>tokens/s</th></tr>");
+    for (Map.Entry<String, long[]> e : rows.subList(0, Math.min(50, rows.size()))) {
+      long[] v = e.getValue();
+      html.append(
+          String.format(
+              Locale.ROOT,
+              "<tr><td>%s</td><td>%d</td><td>%,d</td><td>%.1f</td><td>%,.0f</td></tr>",
+              Html.escape(e.getKey()),
+              v[0],
+              v[1],
+              v[2] / 1000.0,
+              v[1] / Math.max(1e-9, v[2] / 1000.0)));
+    }
+    html.append("</table>");
+    if (rows.size() > 50) {
+      html.append(
+          "<p>"
+              + (rows.size() - 50)
+              + " faster executors not shown; every task is in manifest.json"
+              + " (stages.recur.tasks).</p>");
+    }
   }
 
   private void gates(JsonNode m) {

@@ -32,6 +32,8 @@ class HtmlReportTest {
       assertEquals(4, html.select("#passkey-chart rect.cell").size(), "2 lengths × 2 depths");
       assertTrue(html.select("#stages-chart rect.bar").size() >= 6, "ingest … summarize");
       assertEquals(3, html.select("#documents tr").size(), "header + 2 documents");
+      assertEquals(2, html.select("#recur-tasks tr").size(), "header + the one embedded executor");
+      assertTrue(html.selectFirst("#task-skew").text().contains("skew"));
       assertEquals(
           6,
           html.select("#summaries blockquote.summary").size(),
