@@ -74,6 +74,12 @@ public record RecurStage(
 
   public static final String STALL_FROM_PART = "spark.infinispark.test.stallRecurFromPart";
 
+  /**
+   * For benchmarks only: {@code range} plans recur's tasks the earlier way (consecutive batch ids
+   * per task, so the longest books share the first task), to measure what longest-first gains.
+   */
+  public static final String PLAN_FOR_COMPARISON = "spark.infinispark.recur.plan";
+
   /** Without memory-state checkpoints. */
   public RecurStage(
       Broadcast<ModelWeights> weights,
@@ -290,7 +296,10 @@ public record RecurStage(
       tasks = Math.max(1, Math.min(wave.size(), spark.sparkContext().defaultParallelism()));
     }
     long[] tokens = wave.stream().mapToLong(r -> r.getLong(3)).toArray();
-    int[] task = TaskPlan.assign(tokens, tasks);
+    int[] task =
+        conf.get(PLAN_FOR_COMPARISON, "longest-first").equals("range")
+            ? TaskPlan.byRange(tokens, tasks)
+            : TaskPlan.assign(tokens, tasks);
     List<Row> plan = new ArrayList<>();
     for (int b = 0; b < task.length; b++) {
       plan.add(RowFactory.create(wave.get(b).getLong(0), task[b]));
