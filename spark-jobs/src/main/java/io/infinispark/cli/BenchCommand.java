@@ -53,6 +53,13 @@ final class BenchCommand implements Callable<Integer> {
   String dtype;
 
   @Option(
+      names = "--device",
+      defaultValue = "auto",
+      description =
+          "auto (the first GPU libtorch sees, else the CPU), cpu or gpu (default: ${DEFAULT-VALUE})")
+  String device;
+
+  @Option(
       names = "--seed",
       defaultValue = "1",
       description = "Token generator seed (default: ${DEFAULT-VALUE})")
@@ -71,7 +78,9 @@ final class BenchCommand implements Callable<Integer> {
         dtype,
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.arch"));
-    try (InfiniTransformer transformer = ExecutorModels.loadOnCpu(bundle.weights(), dtype)) {
+    ai.djl.Device chosen = io.infinispark.runtime.DevicePolicy.parse(device).forThisProcess();
+    System.out.println("device: " + chosen);
+    try (InfiniTransformer transformer = ExecutorModels.loadOn(bundle.weights(), chosen, dtype)) {
       run(transformer, 4 * c.segmentLength()); // warm-up: native kernels, allocator, JIT
       System.out.printf(
           "%10s %9s %10s %12s %12s%n", "tokens", "segments", "seconds", "tokens/s", "ms/segment");

@@ -47,6 +47,7 @@ import picocli.CommandLine.Option;
       BenchCommand.class,
       BenchScheduleCommand.class,
       BenchClusterCommand.class,
+      GpuCheckCommand.class,
       TrainCommand.class,
       TrainTokenizerCommand.class,
       DatasetsCommand.class,

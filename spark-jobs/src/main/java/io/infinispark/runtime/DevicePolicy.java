@@ -58,6 +58,35 @@ public enum DevicePolicy {
     };
   }
 
+  /**
+   * The device for a command that runs outside Spark's tasks ({@code bench}, {@code gpu-check}):
+   * the first GPU libtorch sees under {@code AUTO} or {@code GPU}, else the CPU ({@code GPU} then
+   * refuses).
+   */
+  public Device forThisProcess() {
+    return forThisProcess(VisibleGpus.COUNT);
+  }
+
+  Device forThisProcess(int visibleGpus) {
+    return switch (this) {
+      case CPU -> Device.cpu();
+      case AUTO -> visibleGpus > 0 ? Device.gpu(0) : Device.cpu();
+      case GPU -> {
+        if (visibleGpus == 0) {
+          throw new IllegalStateException(
+              "--device gpu: the loaded libtorch sees no GPU (a CPU build? see README, GPU"
+                  + " executors)");
+        }
+        yield Device.gpu(0);
+      }
+    };
+  }
+
+  /** GPUs the loaded libtorch can use (0 with its CPU build). */
+  public static int visibleGpus() {
+    return VisibleGpus.COUNT;
+  }
+
   /** The GPU address Spark gave this task, or null. */
   public static String address(Map<String, ResourceInformation> resources) {
     ResourceInformation gpu = resources == null ? null : resources.get("gpu");

@@ -60,7 +60,12 @@ public final class ExecutorModels {
    * benchmark loads and times it apart from any task.
    */
   public static InfiniTransformer loadOnCpu(ModelWeights weights, String dtype) {
-    return InfiniTransformer.load(weights, Device.cpu(), Precision.parse(dtype));
+    return loadOn(weights, Device.cpu(), dtype);
+  }
+
+  /** As {@link #loadOnCpu}, on the given device. */
+  public static InfiniTransformer loadOn(ModelWeights weights, Device device, String dtype) {
+    return InfiniTransformer.load(weights, device, Precision.parse(dtype));
   }
 
   /** The versions of DJL and of the PyTorch engine it loads, for a run's manifest. */

@@ -34,6 +34,18 @@ class DevicePolicyTest {
   }
 
   @Test
+  void outsideSparkTheFirstVisibleGpuOrTheCpu() {
+    assertEquals(Device.gpu(0), DevicePolicy.AUTO.forThisProcess(2));
+    assertEquals(Device.cpu(), DevicePolicy.AUTO.forThisProcess(0));
+    assertEquals(Device.cpu(), DevicePolicy.CPU.forThisProcess(2));
+    assertEquals(Device.gpu(0), DevicePolicy.GPU.forThisProcess(1));
+    assertTrue(
+        assertThrows(IllegalStateException.class, () -> DevicePolicy.GPU.forThisProcess(0))
+            .getMessage()
+            .contains("sees no GPU"));
+  }
+
+  @Test
   void cpuNeverUsesAGpuAndGpuInsistsOnOne() {
     assertEquals(Device.cpu(), DevicePolicy.CPU.choose(gpus("0")));
     assertEquals(Device.gpu(0), DevicePolicy.GPU.choose(gpus("0"), 1));
