@@ -36,7 +36,8 @@ needs_build() {
 
 if needs_build; then
   echo "building (first run, or sources changed) …" >&2
-  mvn -q -f "$home/pom.xml" -DskipTests package dependency:build-classpath \
+  # shellcheck disable=SC2086
+  mvn -q -f "$home/pom.xml" ${INFINISPARK_MAVEN_FLAGS:-} -DskipTests package dependency:build-classpath \
     -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
   touch "$jar"
 fi
