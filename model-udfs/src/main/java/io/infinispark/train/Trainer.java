@@ -74,8 +74,10 @@ public final class Trainer implements AutoCloseable {
       TrainingData data,
       Path runDir,
       Path tokenizer,
-      TrainingLog log) {
-    this.parameters = ModelParameters.forTraining(initial, ai.djl.Device.cpu());
+      TrainingLog log,
+      ai.djl.Device device) {
+    // weights and Adam's moments live in float32 on the device, whatever it is
+    this.parameters = ModelParameters.forTraining(initial, device);
     this.model = InfiniTransformer.over(parameters);
     this.optimizer = new AdamW(parameters.manager(), parameters.arrays());
     this.options = options;
@@ -102,21 +104,48 @@ public final class Trainer implements AutoCloseable {
   public static Trainer start(
       ModelWeights initial, TrainOptions options, TrainingData data, Path runDir, Path tokenizer)
       throws IOException {
+    return start(initial, options, data, runDir, tokenizer, ai.djl.Device.cpu());
+  }
+
+  /** As {@link #start(ModelWeights, TrainOptions, TrainingData, Path, Path)}, on {@code device}. */
+  public static Trainer start(
+      ModelWeights initial,
+      TrainOptions options,
+      TrainingData data,
+      Path runDir,
+      Path tokenizer,
+      ai.djl.Device device)
+      throws IOException {
     Files.createDirectories(runDir);
-    return new Trainer(initial, options, data, runDir, tokenizer, TrainingLog.create(runDir));
+    return new Trainer(
+        initial, options, data, runDir, tokenizer, TrainingLog.create(runDir), device);
   }
 
   /**
    * Continues the run in {@code runDir} from its last checkpoint, with the options it began with.
    */
   public static Trainer resume(TrainingData data, Path runDir) throws IOException {
+    return resume(data, runDir, ai.djl.Device.cpu());
+  }
+
+  /**
+   * As {@link #resume(TrainingData, Path)}, on {@code device} (any: checkpoints are on the host).
+   */
+  public static Trainer resume(TrainingData data, Path runDir, ai.djl.Device device)
+      throws IOException {
     Path checkpoint = TrainingCheckpoint.find(runDir);
     TrainingCheckpoint.State state = TrainingCheckpoint.readState(checkpoint);
     ModelWeights weights = Checkpoint.load(checkpoint);
     TrainingLog log = TrainingLog.resume(runDir, state.step());
     Trainer trainer =
         new Trainer(
-            weights, state.options(), data, runDir, checkpoint.resolve(Checkpoint.TOKENIZER), log);
+            weights,
+            state.options(),
+            data,
+            runDir,
+            checkpoint.resolve(Checkpoint.TOKENIZER),
+            log,
+            device);
     trainer.optimizer.restore(
         TrainingCheckpoint.readOptimizer(checkpoint), state.step() - state.skippedSteps());
     trainer.skippedSteps = state.skippedSteps();

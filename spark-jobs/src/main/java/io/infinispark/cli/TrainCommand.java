@@ -219,18 +219,29 @@ final class TrainCommand implements Callable<Integer> {
   /** One document's token ids and split, as the tokenizing tasks return them. */
   record Tokenized(String docId, String split, int[] tokens) implements Serializable {}
 
+  @Option(
+      names = "--device",
+      defaultValue = "auto",
+      description =
+          "auto (the first GPU libtorch sees, else the CPU), cpu or gpu; weights and Adam's moments"
+              + " stay float32 (default: ${DEFAULT-VALUE})")
+  String device;
+
   @Override
   public Integer call() throws Exception {
     Path runDir = output != null ? output : Defaults.home().resolve("runs/train");
+    ai.djl.Device on = io.infinispark.runtime.DevicePolicy.parse(device).forThisProcess();
     Path tokenizerFile =
         resume
             ? runDir.resolve("checkpoint").resolve(Checkpoint.TOKENIZER)
             : tokenizer != null ? tokenizer : Defaults.defaultModel().resolve(Checkpoint.TOKENIZER);
     TextTokenizer textTokenizer = Tokenizers.load(tokenizerFile);
     CorpusTrainingData data = load(textTokenizer, background(runDir));
-    System.err.printf("train: %,d training tokens; run directory %s%n", data.trainTokens(), runDir);
+    System.err.printf(
+        "train: %,d training tokens; run directory %s; device %s%n",
+        data.trainTokens(), runDir, on);
     try (Trainer trainer =
-        resume ? Trainer.resume(data, runDir) : start(data, runDir, tokenizerFile)) {
+        resume ? Trainer.resume(data, runDir, on) : start(data, runDir, tokenizerFile, on)) {
       trainer.runUntil(stopAfter != null ? stopAfter : trainer.options().steps());
       System.err.printf(
           "train: stopped at step %d of %d; checkpoint in %s%n",
@@ -239,7 +250,8 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Trainer start(CorpusTrainingData data, Path runDir, Path tokenizerFile) throws Exception {
+  private Trainer start(CorpusTrainingData data, Path runDir, Path tokenizerFile, ai.djl.Device on)
+      throws Exception {
     if (Files.exists(runDir.resolve("checkpoint"))) {
       throw new IllegalArgumentException(
           runDir
@@ -284,7 +296,7 @@ final class TrainCommand implements Callable<Integer> {
     System.err.printf(
         "train: %s, %,d parameters, from %s%n",
         initial.config(), initial.config().parameterCount(), initial.provenance());
-    return Trainer.start(initial, options, data, runDir, tokenizerFile);
+    return Trainer.start(initial, options, data, runDir, tokenizerFile, on);
   }
 
   /** {@code --passkey-digits}: "N" or "MIN-MAX". */
