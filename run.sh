@@ -42,6 +42,21 @@ if needs_build; then
   touch "$jar"
 fi
 
+# Spark RAPIDS (optional, ~1 GB, not in the build): fetched once into the local Maven repository
+# when a run asks for it (--rapids-explain, or a properties file that sets spark.plugins)
+if [[ " $* " == *" --rapids-explain "* || " $* " == *"rapids.conf"* ]] && [[ -z "${INFINISPARK_RAPIDS_JAR:-}" ]]; then
+  rapids_version=$(sed -n 's:.*<rapids.version>\(.*\)</rapids.version>.*:\1:p' "$home/pom.xml")
+  m2=${MAVEN_LOCAL_REPOSITORY:-$HOME/.m2/repository}
+  export INFINISPARK_RAPIDS_JAR="$m2/com/nvidia/rapids-4-spark_2.13/$rapids_version/rapids-4-spark_2.13-$rapids_version.jar"
+  if [[ ! -f "$INFINISPARK_RAPIDS_JAR" ]]; then
+    echo "fetching Spark RAPIDS $rapids_version (about 1 GB) into $INFINISPARK_RAPIDS_JAR …" >&2
+    mkdir -p "$(dirname "$INFINISPARK_RAPIDS_JAR")"
+    curl -fsSL -o "$INFINISPARK_RAPIDS_JAR.part" \
+      "https://repo1.maven.org/maven2/com/nvidia/rapids-4-spark_2.13/$rapids_version/rapids-4-spark_2.13-$rapids_version.jar"
+    mv "$INFINISPARK_RAPIDS_JAR.part" "$INFINISPARK_RAPIDS_JAR"
+  fi
+fi
+
 # Training: PyTorch on CPU frees its large tensors (activations, hundreds of MB a step) back to the
 # OS and glibc page-faults them in again on the next step; these keep freed memory in the heap
 # (measured effect: docs/benchmarks.md). Only for `train`: memory is then never handed back, and a

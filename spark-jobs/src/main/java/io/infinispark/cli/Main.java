@@ -95,6 +95,14 @@ public final class Main implements Callable<Integer> {
   long commitTokens;
 
   @Option(
+      names = "--rapids-explain",
+      description =
+          "Plan the SQL/Parquet stages with Spark RAPIDS in explain-only mode (runs on the CPU):"
+              + " which operators would run on a GPU goes to rapids-explain.txt and the manifest."
+              + " run.sh fetches the plugin's jar (about 1 GB) the first time")
+  boolean rapidsExplain;
+
+  @Option(
       names = "--state-every",
       paramLabel = "N",
       defaultValue = "0",
@@ -232,6 +240,11 @@ public final class Main implements Callable<Integer> {
                 stateEvery,
                 keepStates,
                 continueFrom == null ? null : continueFrom.replaceAll("/+$", "")));
+    Rapids.Explanation explanation = null;
+    if (rapidsExplain) {
+      Rapids.explainOnly().forEach(spark.conf::putIfAbsent);
+      explanation = new Rapids.Explanation();
+    }
     SparkSession session = spark.start("infini-spark " + id);
     try {
       System.out.printf(
@@ -245,9 +258,18 @@ public final class Main implements Callable<Integer> {
       Progress progress = new Progress(session, System.out, true, progressSeconds);
       PipelineJob.Result result = PipelineJob.run(session, config, bundle, progress);
       finish(session, config, bundle, progress, result);
+      if (explanation != null) {
+        explanation.writeInto(Path.of(config.runDir()));
+        System.out.printf(
+            "rapids explain: %d operator plans would run on a GPU · %s%n",
+            explanation.onGpu().size(), config.runDir() + "/rapids-explain.txt");
+      }
       return 0;
     } finally {
       session.stop();
+      if (explanation != null) {
+        explanation.close();
+      }
     }
   }
 

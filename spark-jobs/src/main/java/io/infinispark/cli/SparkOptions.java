@@ -62,6 +62,9 @@ public final class SparkOptions {
       settings.remove("spark.driver.host");
     }
     settings.putAll(conf);
+    if (Rapids.wanted(settings)) {
+      Rapids.install(settings);
+    }
     return SparkSessions.create(appName, master, settings);
   }
 
