@@ -38,9 +38,12 @@ final class Rapids {
   static final String JAR_ENV = "INFINISPARK_RAPIDS_JAR";
   private static final String EXPLAINER = "com.nvidia.spark.rapids.GpuOverrides";
 
-  /** A physical operator's line of the plugin's explanation: "*Exec <SortExec> will run on GPU". */
+  /**
+   * A physical operator's line of the plugin's explanation: "*Exec &lt;SortExec&gt; will run on
+   * GPU", "!Exec &lt;…&gt; cannot run on GPU", or "! &lt;DeserializeToObjectExec&gt; cannot …".
+   */
   private static final Pattern OPERATOR =
-      Pattern.compile("^\\s*([*!])Exec <(\\w+)> (?:will|cannot)", Pattern.MULTILINE);
+      Pattern.compile("^\\s*([*!])(?:Exec)? ?<(\\w+Exec)> (?:will|cannot)", Pattern.MULTILINE);
 
   private Rapids() {}
 
