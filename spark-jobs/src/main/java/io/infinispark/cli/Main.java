@@ -140,9 +140,10 @@ public final class Main implements Callable<Integer> {
 
   @Option(
       names = "--bucket-tokens",
-      defaultValue = "65536",
+      defaultValue = "0",
       description =
-          "Width of the perplexity-by-position buckets, in tokens (default: ${DEFAULT-VALUE})")
+          "Width of the perplexity-by-position buckets, in tokens; 0 (default): log-spaced,"
+              + " 0–1 segment, 1–2, 2–4, 4–8 … segments")
   long bucketTokens;
 
   @Option(

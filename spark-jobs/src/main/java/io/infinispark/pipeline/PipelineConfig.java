@@ -10,7 +10,7 @@ import io.infinispark.runtime.RecurOptions;
  * @param recur how the recur stage runs
  * @param memoryAblation also read every document with its memory reset at every segment
  * @param bucketTokens width of the perplexity table's position buckets (rounded up to whole
- *     segments)
+ *     segments; 0: log-spaced, segment 0 then segments [2^(k−1), 2^k)) segments)
  * @param summaryWords about how many words each summary has
  * @param abstractive whether and how to generate abstractive summaries
  * @param commitTokens recur writes its scores in parts of about this many tokens (whole batches),
@@ -35,8 +35,9 @@ public record PipelineConfig(
     if (input == null || input.isBlank()) {
       throw new IllegalArgumentException("input must be given");
     }
-    if (bucketTokens < 1) {
-      throw new IllegalArgumentException("bucket tokens must be at least 1, got " + bucketTokens);
+    if (bucketTokens < 0) {
+      throw new IllegalArgumentException(
+          "bucket tokens must be 0 (log-spaced) or more, got " + bucketTokens);
     }
     if (summaryWords < 1) {
       throw new IllegalArgumentException("summary words must be at least 1, got " + summaryWords);

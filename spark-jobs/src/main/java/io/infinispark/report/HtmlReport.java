@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * One self-contained HTML page for a run directory (inline CSS and SVG, no scripts, opens offline):
@@ -48,6 +49,7 @@ public final class HtmlReport {
     HtmlReport report = new HtmlReport(spark, runDir);
     JsonNode manifest = JSON.readTree(runDir.resolve("manifest.json").toFile());
     report.header(manifest);
+    report.corpus();
     report.documents();
     report.perplexity();
     report.stages(manifest);
@@ -118,6 +120,151 @@ public final class HtmlReport {
     html.append("</table>");
   }
 
+  /** Documents listed in full up to this many; beyond, the extremes and the Parquet table. */
+  static final int FULL_TABLE_ROWS = 200;
+
+  /**
+   * The corpus at a glance: perplexity by position pooled over the documents that reach each
+   * position, per memory mode, with how many documents each point holds; the memory gain's
+   * distribution over documents and against their length.
+   */
+  private void corpus() {
+    html.append("<h2>Corpus</h2>");
+    if (!has(RunTable.PERPLEXITY) || !has(RunTable.DOC_METRICS)) {
+      html.append("<p>No perplexity or doc_metrics table in this run.</p>");
+      return;
+    }
+    List<Row> points =
+        spark
+            .read()
+            .parquet(RunTable.PERPLEXITY.in(runDir).toString())
+            .groupBy("memory", "bucket", "bucket_start", "bucket_end")
+            .agg(
+                functions.sum("nll_sum").as("nll"),
+                functions.sum("n_predicted").as("n"),
+                functions.countDistinct("doc_id").as("docs"))
+            .orderBy("memory", "bucket")
+            .collectAsList();
+    Map<String, List<Row>> byMode = new LinkedHashMap<>();
+    points.forEach(r -> byMode.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r));
+    List<Svg.Series> series = new ArrayList<>();
+    List<String[]> notes = new ArrayList<>();
+    int k = 0;
+    for (Map.Entry<String, List<Row>> e : byMode.entrySet()) {
+      List<Row> rows = e.getValue();
+      double[] x = rows.stream().mapToDouble(r -> r.getLong(3)).toArray();
+      double[] y =
+          rows.stream().mapToDouble(r -> Math.exp(r.getDouble(4) / r.getLong(5))).toArray();
+      String[] note = new String[rows.size()];
+      for (int i = 0; i < note.length; i++) {
+        Row r = rows.get(i);
+        note[i] =
+            String.format(
+                Locale.ROOT,
+                "tokens %s–%s: perplexity %.2f over %d documents",
+                Svg.count(r.getLong(2)),
+                Svg.count(r.getLong(3)),
+                y[i],
+                r.getLong(6));
+      }
+      boolean reset = e.getKey().equals(MemoryMode.RESET.label());
+      series.add(new Svg.Series("memory " + e.getKey(), x, y, Svg.PALETTE[k++ % 8], reset));
+      notes.add(note);
+    }
+    html.append("<h3>Perplexity by position, over the documents that reach it</h3>")
+        .append(
+            Svg.logXChart(
+                "corpus-perplexity-chart",
+                "tokens into the document (end of bucket, log scale)",
+                "perplexity",
+                series,
+                true,
+                notes))
+        .append(corpusPositionTable(byMode));
+    List<Row> docs = read(RunTable.DOC_METRICS);
+    List<Row> gains = docs.stream().filter(r -> r.getAs("memory_gain") != null).toList();
+    if (gains.isEmpty()) {
+      html.append("<p>Run with the memory ablation (the default) for the memory's gain.</p>");
+      return;
+    }
+    gainHistogram(gains);
+    gainAgainstLength(gains);
+  }
+
+  private static String corpusPositionTable(Map<String, List<Row>> byMode) {
+    StringBuilder t =
+        new StringBuilder("<table id=\"corpus-perplexity\"><tr><th>tokens</th><th>documents</th>");
+    byMode.keySet().forEach(m -> t.append("<th>perplexity, memory ").append(m).append("</th>"));
+    t.append("</tr>");
+    List<Row> first = byMode.values().iterator().next();
+    for (int i = 0; i < first.size(); i++) {
+      Row r = first.get(i);
+      t.append(
+          String.format(
+              Locale.ROOT,
+              "<tr><td>%s–%s</td><td>%d</td>",
+              Svg.count(r.getLong(2)),
+              Svg.count(r.getLong(3)),
+              r.getLong(6)));
+      for (List<Row> rows : byMode.values()) {
+        Row same = i < rows.size() ? rows.get(i) : null;
+        t.append(
+            same == null
+                ? "<td>—</td>"
+                : String.format(
+                    Locale.ROOT, "<td>%.2f</td>", Math.exp(same.getDouble(4) / same.getLong(5))));
+      }
+      t.append("</tr>");
+    }
+    return t.append("</table>").toString();
+  }
+
+  /** How many documents gain how much: bins of equal width over the observed range. */
+  private void gainHistogram(List<Row> gains) {
+    double[] g = gains.stream().mapToDouble(r -> 100 * r.<Double>getAs("memory_gain")).toArray();
+    double lo = Math.floor(java.util.Arrays.stream(g).min().orElse(0));
+    double hi = Math.ceil(java.util.Arrays.stream(g).max().orElse(1));
+    int bins = (int) Math.max(1, Math.min(20, hi - lo));
+    double width = Math.max(1e-9, (hi - lo) / bins);
+    double[] counts = new double[bins];
+    for (double v : g) {
+      counts[Math.min(bins - 1, (int) ((v - lo) / width))]++;
+    }
+    List<String> labels = new ArrayList<>();
+    for (int b = 0; b < bins; b++) {
+      labels.add(String.format(Locale.ROOT, "%.1f–%.1f%%", lo + b * width, lo + (b + 1) * width));
+    }
+    html.append("<h3>Memory gain across documents</h3>")
+        .append(Svg.barChart("gain-histogram", labels, counts, "documents"));
+  }
+
+  /** Gain against length, at most 2,000 documents drawn (evenly by length), so it stays small. */
+  private void gainAgainstLength(List<Row> gains) {
+    List<Row> byLength = new ArrayList<>(gains);
+    byLength.sort(java.util.Comparator.comparingLong(r -> r.<Long>getAs("n_tokens")));
+    int step = Math.max(1, (byLength.size() + 1_999) / 2_000);
+    List<Row> drawn = new ArrayList<>();
+    for (int i = 0; i < byLength.size(); i += step) {
+      drawn.add(byLength.get(i));
+    }
+    double[] x = drawn.stream().mapToDouble(r -> r.<Long>getAs("n_tokens")).toArray();
+    double[] y = drawn.stream().mapToDouble(r -> 100 * r.<Double>getAs("memory_gain")).toArray();
+    String[] note = drawn.stream().map(r -> r.<String>getAs("doc_id")).toArray(String[]::new);
+    html.append("<h3>Memory gain against document length</h3>")
+        .append(
+            Svg.logXChart(
+                "gain-vs-length",
+                "document length in tokens (log scale)",
+                "memory gain, %",
+                List.of(new Svg.Series("one point per document", x, y, Svg.PALETTE[2], false)),
+                false,
+                List.<String[]>of(note)));
+    if (step > 1) {
+      html.append(
+          "<p>Every " + step + "th document by length of " + byLength.size() + " drawn.</p>");
+    }
+  }
+
   private void documents() {
     html.append("<h2>Documents</h2>");
     if (!has(RunTable.DOC_METRICS)) {
@@ -131,6 +278,26 @@ public final class HtmlReport {
             .orderBy("doc_id")
             .collectAsList();
     boolean ablation = docs.stream().anyMatch(r -> r.getAs("perplexity_reset") != null);
+    if (docs.size() > FULL_TABLE_ROWS) {
+      List<Row> ranked = new ArrayList<>(docs);
+      java.util.Comparator<Row> order =
+          ablation
+              ? java.util.Comparator.comparingDouble(
+                  r -> r.getAs("memory_gain") == null ? 0 : -r.<Double>getAs("memory_gain"))
+              : java.util.Comparator.comparingDouble(r -> r.<Double>getAs("perplexity"));
+      ranked.sort(order);
+      html.append(
+          String.format(
+              Locale.ROOT,
+              "<p>%,d documents: the 10 with the %s and the 10 with the %s; all of them are in"
+                  + " <code>doc_metrics</code> (Parquet) and the corpus notebook.</p>",
+              docs.size(),
+              ablation ? "largest memory gain" : "lowest perplexity",
+              ablation ? "smallest" : "highest"));
+      List<Row> shown = new ArrayList<>(ranked.subList(0, 10));
+      shown.addAll(ranked.subList(ranked.size() - 10, ranked.size()));
+      docs = shown;
+    }
     html.append(
             "<table id=\"documents\"><tr><th>document</th><th>tokens</th><th>segments</th><th>perplexity</th>")
         .append(ablation ? "<th>perplexity, memory reset</th><th>memory gain</th>" : "")
@@ -328,12 +495,27 @@ public final class HtmlReport {
       read(RunTable.ROUGE).forEach(r -> rouge.put(r.getString(0) + "\u0000" + r.getString(1), r));
     }
     html.append("<div id=\"summaries\">");
+    String open = null;
+    int documents = 0;
     for (Row s :
         spark
             .read()
             .parquet(RunTable.SUMMARIES.in(runDir).toString())
             .orderBy("doc_id", "method")
             .collectAsList()) {
+      if (!s.getString(0).equals(open)) {
+        if (open != null) {
+          html.append("</details>");
+        }
+        if (++documents > FULL_TABLE_ROWS) {
+          open = null;
+          break;
+        }
+        open = s.getString(0);
+        html.append("<details class=\"document\"><summary>")
+            .append(Html.escape(open))
+            .append("</summary>");
+      }
       html.append("<h3>")
           .append(Html.escape(s.getString(0)))
           .append(" — ")
@@ -359,6 +541,15 @@ public final class HtmlReport {
                 r.getDouble(6),
                 r.getDouble(9)));
       }
+    }
+    if (open != null) {
+      html.append("</details>");
+    }
+    if (documents > FULL_TABLE_ROWS) {
+      html.append(
+          "<p>Summaries of the first "
+              + FULL_TABLE_ROWS
+              + " documents shown; all are in <code>summaries</code> (Parquet).</p>");
     }
     html.append("</div>");
   }

@@ -98,6 +98,112 @@ final class Svg {
     return svg.append("</svg>").toString();
   }
 
+  /**
+   * Points (x, y) on a log₂ x axis (positions or lengths in tokens, ticks at powers of 4), one
+   * series per color; {@code lines} joins each series' points, {@code notes} (or null) become each
+   * point's tooltip.
+   */
+  static String logXChart(
+      String id,
+      String xLabel,
+      String yLabel,
+      List<Series> series,
+      boolean lines,
+      List<String[]> notes) {
+    int w = 720;
+    int h = 320;
+    int left = 70;
+    int bottom = 40;
+    double[] xs = series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.x())).toArray();
+    double[] ys = series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.y())).toArray();
+    double lo = Math.floor(log2(java.util.Arrays.stream(xs).min().orElse(1)));
+    double hi = Math.ceil(log2(java.util.Arrays.stream(xs).max().orElse(2)));
+    if (hi <= lo) {
+      hi = lo + 1;
+    }
+    double yMin = java.util.Arrays.stream(ys).min().orElse(0);
+    double yMax = java.util.Arrays.stream(ys).max().orElse(1);
+    if (yMax - yMin < 1e-9) {
+      yMax = yMin + 1;
+    }
+    int height = h + 20 * series.size();
+    StringBuilder svg =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "<svg id=\"%s\" class=\"chart\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">",
+                id,
+                w,
+                height,
+                w,
+                height));
+    svg.append(axes(left, h - bottom, w - 10, 10, xLabel, yLabel));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"4\" y=\"%d\" class=\"tick\">%s</text><text x=\"4\" y=\"18\" class=\"tick\">%s</text>",
+            h - bottom,
+            num(yMin),
+            num(yMax)));
+    for (double e = Math.ceil(lo / 2) * 2; e <= hi; e += 2) {
+      double px = left + (w - 10 - left) * (e - lo) / (hi - lo);
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%.1f\" y=\"%d\" class=\"tick\">%s</text>",
+              px - 10,
+              h - bottom + 16,
+              count(Math.pow(2, e))));
+    }
+    for (int k = 0; k < series.size(); k++) {
+      Series s = series.get(k);
+      StringBuilder d = new StringBuilder();
+      for (int i = 0; i < s.x().length; i++) {
+        double px = left + (w - 10 - left) * (log2(s.x()[i]) - lo) / (hi - lo);
+        double py = (h - bottom) - (h - bottom - 10) * (s.y()[i] - yMin) / (yMax - yMin);
+        d.append(i == 0 ? "M" : "L").append(String.format(Locale.ROOT, "%.1f %.1f ", px, py));
+        String note = notes == null ? null : notes.get(k)[i];
+        svg.append(
+            String.format(
+                Locale.ROOT,
+                "<circle class=\"point\" cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\">%s</circle>",
+                px,
+                py,
+                lines ? "3.5" : "2.5",
+                s.color(),
+                note == null ? "" : "<title>" + Html.escape(note) + "</title>"));
+      }
+      if (lines && s.x().length > 1) {
+        svg.append(
+            String.format(
+                Locale.ROOT,
+                "<path class=\"series\" d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s/>",
+                d.toString().trim(),
+                s.color(),
+                s.dashed() ? " stroke-dasharray=\"6 4\"" : ""));
+      }
+      int ly = h + 14 + 20 * k;
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/><text x=\"%d\" y=\"%d\">%s</text>",
+              left,
+              ly - 4,
+              left + 30,
+              ly - 4,
+              s.color(),
+              s.dashed() ? " stroke-dasharray=\"6 4\"" : "",
+              left + 38,
+              ly,
+              Html.escape(s.label())));
+    }
+    return svg.append("</svg>").toString();
+  }
+
+  private static double log2(double x) {
+    return Math.log(Math.max(x, 1e-12)) / Math.log(2);
+  }
+
   static String barChart(String id, List<String> labels, double[] values, String unit) {
     int w = 720;
     int rowH = 26;
@@ -214,6 +320,11 @@ final class Svg {
         x0 + 6,
         y1 + 12,
         Html.escape(yLabel));
+  }
+
+  /** A count (tokens, documents): whole below 10,000, then K and M as {@link #num}. */
+  static String count(double v) {
+    return Math.abs(v) < 1e4 ? String.format(Locale.ROOT, "%.0f", v) : num(v);
   }
 
   static String num(double v) {

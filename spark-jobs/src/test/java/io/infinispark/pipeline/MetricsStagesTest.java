@@ -146,6 +146,39 @@ class MetricsStagesTest {
   }
 
   @Test
+  void logSpacedBucketsDoubleInSegmentsFromTheSecond() {
+    SplittableRandom random = new SplittableRandom(System.nanoTime());
+    int segments = 9 + random.nextInt(8); // reaches bucket 4: segments 8..15
+    Reading carried = reading(random, Map.of("a", segments));
+    Dataset<Row> kept =
+        spark.createDataFrame(
+            List.of(RowFactory.create("a", 20L, segments, 19L, 1.0, 1.0, 1.0, null, null)),
+            Tables.DOC_METRICS);
+    PerplexityStage stage = new PerplexityStage(SEGMENT, 0, false);
+    List<Row> rows =
+        stage
+            .run(
+                RunTables.of(
+                    Map.of(RunTable.SEGMENT_METRICS, carried.table(), RunTable.DOC_METRICS, kept)))
+            .tables()
+            .get(RunTable.PERPLEXITY)
+            .orderBy("bucket")
+            .collectAsList();
+    int[] firstSegment = {0, 1, 2, 4, 8};
+    assertEquals(5, rows.size());
+    for (int b = 0; b < 5; b++) {
+      Row r = rows.get(b);
+      int from = firstSegment[b];
+      int to = b == 4 ? segments : firstSegment[b + 1];
+      assertEquals(b, r.<Integer>getAs("bucket"));
+      assertEquals((long) SEGMENT * from, r.<Long>getAs("bucket_start"));
+      assertEquals(b == 0 ? SEGMENT : 2L * SEGMENT * from, r.<Long>getAs("bucket_end"));
+      double expected = carried.perplexity("a", from, to);
+      assertEquals(expected, r.<Double>getAs("perplexity"), 1e-9 * expected, "bucket " + b);
+    }
+  }
+
+  @Test
   void perplexityBucketsAreWholeSegmentsOfTheKeptDocuments() {
     SplittableRandom random = new SplittableRandom(System.nanoTime());
     Map<String, Integer> counts = Map.of("a", 5, "dropped", 3);

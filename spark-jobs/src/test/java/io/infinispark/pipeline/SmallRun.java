@@ -42,7 +42,7 @@ public final class SmallRun {
             run.toString(),
             options,
             true,
-            64,
+            0, // log-spaced buckets, the default
             50,
             new AbstractiveOptions(6, new io.infinispark.model.Sampling(0.8, 0.9, 3))),
         bundle,

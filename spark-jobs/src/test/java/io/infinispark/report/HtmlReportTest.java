@@ -29,6 +29,25 @@ class HtmlReportTest {
       assertEquals(
           4, html.select("#perplexity-chart path.series").size(), "2 documents × carried/reset");
       assertEquals(4, html.select("#gates-chart rect.cell").size(), "2 layers × 2 heads");
+      // the corpus: pooled perplexity by log-spaced position per mode, gain histogram and scatter
+      assertEquals(2, html.select("#corpus-perplexity-chart path.series").size(), "per mode");
+      assertTrue(
+          html.select("#corpus-perplexity-chart circle.point").size() >= 2 * 5,
+          "≥ 5 log-spaced positions per mode");
+      assertTrue(
+          html.selectFirst("#corpus-perplexity-chart circle.point title")
+              .text()
+              .matches("tokens 0–32: perplexity [0-9.]+ over 2 documents"),
+          html.selectFirst("#corpus-perplexity-chart circle.point title").text());
+      assertEquals(
+          2.0,
+          html.select("#gain-histogram text").stream()
+              .filter(t -> t.text().endsWith(" documents"))
+              .mapToDouble(t -> Double.parseDouble(t.text().split(" ")[0]))
+              .sum(),
+          "every document in one bin");
+      assertEquals(2, html.select("#gain-vs-length circle.point").size());
+      assertEquals(2, html.select("#summaries details.document").size(), "collapsed per document");
       assertEquals(4, html.select("#passkey-chart rect.cell").size(), "2 lengths × 2 depths");
       assertTrue(html.select("#stages-chart rect.bar").size() >= 6, "ingest … summarize");
       assertEquals(3, html.select("#documents tr").size(), "header + 2 documents");
@@ -64,7 +83,7 @@ class HtmlReportTest {
                   "--disable-component-update",
                   "--disable-sync",
                   "--user-data-dir=" + Files.createTempDirectory(dir, "profile"),
-                  "--window-size=1100,2600",
+                  "--window-size=1100,6000",
                   "--screenshot=" + png,
                   report.toUri().toString())
               .redirectErrorStream(true)
