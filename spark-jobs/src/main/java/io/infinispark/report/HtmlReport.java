@@ -599,6 +599,34 @@ public final class HtmlReport {
       html.append("<p id=\"no-errors\">No document was left out.</p>");
       return;
     }
+    if (errors.size() > ERRORS_LISTED) {
+      // thousands of bad documents: counts by stage and reason first, then the first few
+      Map<String, Integer> byReason = new LinkedHashMap<>();
+      for (Row r : errors) {
+        byReason.merge(r.getString(2) + "\u0000" + reasonKind(r.getString(3)), 1, Integer::sum);
+      }
+      List<Map.Entry<String, Integer>> common = new ArrayList<>(byReason.entrySet());
+      common.sort(Map.Entry.<String, Integer>comparingByValue().reversed());
+      html.append(
+              String.format(
+                  Locale.ROOT,
+                  "<p>%,d documents left out, %,d kinds of reason; every one is in"
+                      + " <code>errors</code> (Parquet).</p>",
+                  errors.size(),
+                  byReason.size()))
+          .append(
+              "<table id=\"error-counts\"><tr><th>stage</th><th>reason</th><th>documents</th></tr>");
+      for (Map.Entry<String, Integer> e : common.subList(0, Math.min(20, common.size()))) {
+        String[] key = e.getKey().split("\u0000", 2);
+        html.append("<tr>")
+            .append(cell(key[0]))
+            .append(cell(key[1]))
+            .append(cell(String.format(Locale.ROOT, "%,d", e.getValue())))
+            .append("</tr>");
+      }
+      html.append("</table><p>The first ").append(ERRORS_LISTED).append(":</p>");
+      errors = errors.subList(0, ERRORS_LISTED);
+    }
     html.append(
         "<table id=\"errors\"><tr><th>document</th><th>stage</th><th>reason</th><th>source</th></tr>");
     for (Row r : errors) {
@@ -613,6 +641,13 @@ public final class HtmlReport {
           .append("</td></tr>");
     }
     html.append("</table>");
+  }
+
+  static final int ERRORS_LISTED = 50;
+
+  /** A reason without its numbers, so "token id 9001 …" and "token id 9002 …" count together. */
+  static String reasonKind(String reason) {
+    return reason == null ? "" : reason.replaceAll("[0-9]+", "N");
   }
 
   private static String cell(String value) {

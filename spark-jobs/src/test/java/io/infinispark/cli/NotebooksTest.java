@@ -30,7 +30,7 @@ class NotebooksTest {
     try (Stream<Path> files = Files.list(Path.of("../notebooks"))) {
       notebooks = files.filter(p -> p.toString().endsWith(".ipynb")).sorted().toList();
     }
-    assertEquals(3, notebooks.size(), "notebooks: " + notebooks);
+    assertEquals(4, notebooks.size(), "notebooks: " + notebooks);
     try {
       Path run = SmallRun.create(spark, dir);
       System.setProperty("infinispark.run", run.toString());
