@@ -369,18 +369,31 @@ public final class HtmlReport {
     html.append("<h2>Stage timings</h2>");
     List<String> names = new ArrayList<>();
     List<Double> seconds = new ArrayList<>();
+    // every stage's throughput in the corpus's tokens (recur's: the tokens it read this run)
+    double corpusTokens = m.path("stages").path("recur").path("tokens_read").asDouble(0);
+    StringBuilder table =
+        new StringBuilder(
+            "<table id=\"stage-throughput\"><tr><th>stage</th><th>s</th><th>tokens/s</th></tr>");
     for (Iterator<Map.Entry<String, JsonNode>> it = m.path("stages").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
+      double s = e.getValue().path("millis").asDouble() / 1000;
       names.add(e.getKey());
-      seconds.add(e.getValue().path("millis").asDouble() / 1000);
+      seconds.add(s);
+      double tokens = e.getValue().path("tokens_read").asDouble(corpusTokens);
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "<tr><td>%s</td><td>%.1f</td><td>%s</td></tr>",
+              Html.escape(e.getKey()),
+              s,
+              tokens > 0 && s > 0 ? String.format(Locale.ROOT, "%,.0f", tokens / s) : "—"));
       if (e.getValue().has("tokens_read")) {
-        double rate =
-            e.getValue().path("tokens_read").asDouble()
-                / Math.max(1e-9, e.getValue().path("millis").asDouble() / 1000);
+        double rate = e.getValue().path("tokens_read").asDouble() / Math.max(1e-9, s);
         html.append(
             String.format(Locale.ROOT, "<p>%s: %,.0f tokens/s</p>", Html.escape(e.getKey()), rate));
       }
     }
+    html.append(table.append("</table>"));
     html.append(
         Svg.barChart(
             "stages-chart",

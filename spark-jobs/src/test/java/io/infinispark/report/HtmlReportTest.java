@@ -50,6 +50,10 @@ class HtmlReportTest {
       assertEquals(2, html.select("#summaries details.document").size(), "collapsed per document");
       assertEquals(4, html.select("#passkey-chart rect.cell").size(), "2 lengths × 2 depths");
       assertTrue(html.select("#stages-chart rect.bar").size() >= 6, "ingest … summarize");
+      assertEquals(
+          html.select("#stages-chart rect.bar").size() + 1,
+          html.select("#stage-throughput tr").size(),
+          "tokens/s for every stage");
       assertEquals(3, html.select("#documents tr").size(), "header + 2 documents");
       assertEquals(2, html.select("#recur-tasks tr").size(), "header + the one embedded executor");
       assertTrue(html.selectFirst("#task-skew").text().contains("skew"));
