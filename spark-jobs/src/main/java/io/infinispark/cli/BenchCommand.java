@@ -78,9 +78,9 @@ final class BenchCommand implements Callable<Integer> {
         dtype,
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.arch"));
-    ai.djl.Device chosen = io.infinispark.runtime.DevicePolicy.parse(device).forThisProcess();
-    System.out.println("device: " + chosen);
-    try (InfiniTransformer transformer = ExecutorModels.loadOn(bundle.weights(), chosen, dtype)) {
+    io.infinispark.runtime.DevicePolicy policy = io.infinispark.runtime.DevicePolicy.parse(device);
+    System.out.println("device: " + policy.nameForThisProcess());
+    try (InfiniTransformer transformer = ExecutorModels.loadFor(bundle.weights(), policy, dtype)) {
       run(transformer, 4 * c.segmentLength()); // warm-up: native kernels, allocator, JIT
       System.out.printf(
           "%10s %9s %10s %12s %12s%n", "tokens", "segments", "seconds", "tokens/s", "ms/segment");

@@ -1,30 +1,16 @@
 package io.infinispark.cli;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.infinispark.data.SparkSessions;
-import io.infinispark.model.InfiniTransformer;
-import io.infinispark.model.ModelConfig;
-import io.infinispark.model.Precision;
-import io.infinispark.model.Recurrence;
-import io.infinispark.model.SegmentInput;
-import io.infinispark.model.SegmentScore;
 import io.infinispark.pipeline.ModelBundle;
+import io.infinispark.runtime.DeviceCheck;
 import io.infinispark.runtime.DevicePolicy;
-import io.infinispark.runtime.ExecutorModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -91,14 +77,8 @@ final class GpuCheckCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     int gpus = DevicePolicy.visibleGpus();
-    Engine engine = Engine.getEngine("PyTorch");
     System.out.printf(
-        "libtorch %s (DJL %s) · flavour %s · GPUs visible: %d%s%n",
-        engine.getVersion(),
-        Engine.getDjlVersion(),
-        flavour(),
-        gpus,
-        gpus > 0 ? " · CUDA " + ai.djl.util.cuda.CudaUtils.getCudaVersionString() : "");
+        "%s · flavour %s · GPUs visible: %d%n", DeviceCheck.engine(), flavour(), gpus);
     if (gpus == 0) {
       System.out.println(
           "no GPU: this libtorch is a CPU build or sees no device (see README, GPU executors);"
@@ -106,25 +86,17 @@ final class GpuCheckCommand implements Callable<Integer> {
     }
     ModelBundle bundle = model.load();
     List<Row> rows = new ArrayList<>();
-    List<Device> devices = new ArrayList<>();
-    if (gpus > 0) {
-      devices.add(Device.gpu(0));
-    }
-    devices.add(Device.cpu());
-    for (Device device : devices) {
-      String name =
-          device.isGpu()
-              ? "gpu(0)"
-              : "cpu (" + Runtime.getRuntime().availableProcessors() + " cores)";
-      List<String> dtypes =
-          device.isGpu() ? List.of("float32", "bfloat16", "float16") : List.of("float32");
+    for (String device : DeviceCheck.devices()) {
+      boolean gpu = DeviceCheck.isGpu(device);
+      String name = gpu ? device : "cpu (" + Runtime.getRuntime().availableProcessors() + " cores)";
+      List<String> dtypes = gpu ? List.of("float32", "bfloat16", "float16") : List.of("float32");
       for (String dtype : dtypes) {
         rows.add(matmul(device, name, dtype));
         for (int n : lanes) {
           rows.add(recur(bundle, device, name, dtype, n));
         }
       }
-      if (!device.isGpu()) {
+      if (!gpu) {
         rows.add(
             RowFactory.create(
                 name,
@@ -149,27 +121,10 @@ final class GpuCheckCommand implements Callable<Integer> {
     return set != null ? set : "cpu (pytorch-native-cpu, bundled)";
   }
 
-  /** A square matmul, repeated until ~1 s has passed: 2n³ FLOPs each. */
-  private Row matmul(Device device, String name, String dtype) {
-    int n = matmulSize > 0 ? matmulSize : device.isGpu() ? 8192 : 1024;
-    DataType type = Precision.parse(dtype);
-    try (NDManager m = NDManager.newBaseManager(device, "PyTorch")) {
-      NDArray a = m.randomNormal(new Shape(n, n)).toType(type, false);
-      NDArray b = m.randomNormal(new Shape(n, n)).toType(type, false);
-      a.matMul(b).sum().toType(DataType.FLOAT32, false).getFloat(); // warm-up and sync
-      int repeats = 0;
-      long started = System.nanoTime();
-      NDArray last = null;
-      while (System.nanoTime() - started < 1_000_000_000L || repeats < 3) {
-        if (last != null) {
-          last.close();
-        }
-        last = a.matMul(b);
-        repeats++;
-      }
-      last.sum().toType(DataType.FLOAT32, false).getFloat(); // waits for the device
-      double seconds = (System.nanoTime() - started) / 1e9;
-      double tflops = 2.0 * n * n * n * repeats / seconds / 1e12;
+  private Row matmul(String device, String name, String dtype) {
+    int n = matmulSize > 0 ? matmulSize : DeviceCheck.isGpu(device) ? 8192 : 1024;
+    try {
+      double tflops = DeviceCheck.matmulTflops(device, dtype, n);
       System.out.printf(Locale.ROOT, "%s matmul %d² %s: %.3f TFLOP/s%n", name, n, dtype, tflops);
       return RowFactory.create(name, "matmul " + n, dtype, 0, tflops, "TFLOP/s", null);
     } catch (RuntimeException e) {
@@ -177,43 +132,15 @@ final class GpuCheckCommand implements Callable<Integer> {
     }
   }
 
-  /** Reads {@code n} generated documents side by side; tokens/s after a one-segment warm-up. */
-  private Row recur(ModelBundle bundle, Device device, String name, String dtype, int n) {
-    try (InfiniTransformer transformer = ExecutorModels.loadOn(bundle.weights(), device, dtype)) {
-      read(transformer, n, 1);
-      long started = System.nanoTime();
-      long tokens = read(transformer, n, segments);
-      double rate = tokens / ((System.nanoTime() - started) / 1e9);
+  private Row recur(ModelBundle bundle, String device, String name, String dtype, int n) {
+    try {
+      double rate = DeviceCheck.recurTokensPerSecond(bundle.weights(), device, dtype, n, segments);
       System.out.printf(
           Locale.ROOT, "%s recur %s, %d lanes: %,.0f tokens/s%n", name, dtype, n, rate);
       return RowFactory.create(name, "recur", dtype, n, rate, "tokens/s", null);
     } catch (RuntimeException e) {
       return RowFactory.create(name, "recur", dtype, n, null, "tokens/s", e.getMessage());
     }
-  }
-
-  private static long read(InfiniTransformer transformer, int lanes, int segments) {
-    ModelConfig c = transformer.config();
-    Random random = new Random(lanes * 31L + segments);
-    List<SegmentInput> inputs = new ArrayList<>();
-    for (int s = 0; s < segments; s++) {
-      for (int d = 0; d < lanes; d++) {
-        int[] tokens = random.ints(c.segmentLength(), 0, c.vocabSize()).toArray();
-        inputs.add(new SegmentInput(String.format("doc%04d", d), s, segments, tokens, 0));
-      }
-    }
-    long tokens = 0;
-    try (Recurrence recurrence = new Recurrence(transformer, lanes)) {
-      Iterator<SegmentScore> scores = recurrence.run(inputs.iterator());
-      while (scores.hasNext()) {
-        SegmentScore score = scores.next();
-        if (score.error() != null) {
-          throw new IllegalStateException(score.docId() + ": " + score.error());
-        }
-        tokens += score.nTokens();
-      }
-    }
-    return tokens;
   }
 
   private void write(List<Row> rows) throws Exception {

@@ -230,7 +230,7 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path runDir = output != null ? output : Defaults.home().resolve("runs/train");
-    ai.djl.Device on = io.infinispark.runtime.DevicePolicy.parse(device).forThisProcess();
+    io.infinispark.runtime.DevicePolicy on = io.infinispark.runtime.DevicePolicy.parse(device);
     Path tokenizerFile =
         resume
             ? runDir.resolve("checkpoint").resolve(Checkpoint.TOKENIZER)
@@ -239,9 +239,9 @@ final class TrainCommand implements Callable<Integer> {
     CorpusTrainingData data = load(textTokenizer, background(runDir));
     System.err.printf(
         "train: %,d training tokens; run directory %s; device %s%n",
-        data.trainTokens(), runDir, on);
+        data.trainTokens(), runDir, on.nameForThisProcess());
     try (Trainer trainer =
-        resume ? Trainer.resume(data, runDir, on) : start(data, runDir, tokenizerFile, on)) {
+        resume ? on.resumeTrainer(data, runDir) : start(data, runDir, tokenizerFile, on)) {
       trainer.runUntil(stopAfter != null ? stopAfter : trainer.options().steps());
       System.err.printf(
           "train: stopped at step %d of %d; checkpoint in %s%n",
@@ -250,7 +250,11 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Trainer start(CorpusTrainingData data, Path runDir, Path tokenizerFile, ai.djl.Device on)
+  private Trainer start(
+      CorpusTrainingData data,
+      Path runDir,
+      Path tokenizerFile,
+      io.infinispark.runtime.DevicePolicy on)
       throws Exception {
     if (Files.exists(runDir.resolve("checkpoint"))) {
       throw new IllegalArgumentException(
@@ -296,7 +300,7 @@ final class TrainCommand implements Callable<Integer> {
     System.err.printf(
         "train: %s, %,d parameters, from %s%n",
         initial.config(), initial.config().parameterCount(), initial.provenance());
-    return Trainer.start(initial, options, data, runDir, tokenizerFile, on);
+    return on.startTrainer(initial, options, data, runDir, tokenizerFile);
   }
 
   /** {@code --passkey-digits}: "N" or "MIN-MAX". */

@@ -82,6 +82,30 @@ public enum DevicePolicy {
     };
   }
 
+  /** The device {@link #forThisProcess()} picks, as DJL names it ("gpu(0)", "cpu()"). */
+  public String nameForThisProcess() {
+    return forThisProcess().toString();
+  }
+
+  /** A trainer on the device this policy picks for this process. */
+  public io.infinispark.train.Trainer startTrainer(
+      io.infinispark.model.ModelWeights initial,
+      io.infinispark.train.TrainOptions options,
+      io.infinispark.train.TrainingData data,
+      java.nio.file.Path runDir,
+      java.nio.file.Path tokenizer)
+      throws java.io.IOException {
+    return io.infinispark.train.Trainer.start(
+        initial, options, data, runDir, tokenizer, forThisProcess());
+  }
+
+  /** A resumed trainer on the device this policy picks for this process. */
+  public io.infinispark.train.Trainer resumeTrainer(
+      io.infinispark.train.TrainingData data, java.nio.file.Path runDir)
+      throws java.io.IOException {
+    return io.infinispark.train.Trainer.resume(data, runDir, forThisProcess());
+  }
+
   /** GPUs the loaded libtorch can use (0 with its CPU build). */
   public static int visibleGpus() {
     return VisibleGpus.COUNT;

@@ -68,6 +68,11 @@ public final class ExecutorModels {
     return InfiniTransformer.load(weights, device, Precision.parse(dtype));
   }
 
+  /** As {@link #loadOnCpu}, on the device {@code policy} picks for this process. */
+  public static InfiniTransformer loadFor(ModelWeights weights, DevicePolicy policy, String dtype) {
+    return loadOn(weights, policy.forThisProcess(), dtype);
+  }
+
   /** The versions of DJL and of the PyTorch engine it loads, for a run's manifest. */
   public static Map<String, String> engineVersions() {
     return Map.of(
