@@ -11,7 +11,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -199,23 +198,6 @@ class ReadStateTest {
   }
 
   private List<SegmentScore> run(Recurrence recurrence, Map<String, int[]> docs, int lanes) {
-    List<String> ids = new ArrayList<>(docs.keySet());
-    ids.sort(null);
-    List<SegmentInput> inputs = new ArrayList<>();
-    for (int i = 0; i < ids.size(); i++) {
-      int[] doc = docs.get(ids.get(i));
-      int n = (doc.length + t - 1) / t;
-      for (int s = 0; s < n; s++) {
-        int[] tokens = Arrays.copyOfRange(doc, s * t, Math.min(doc.length, (s + 1) * t));
-        inputs.add(new SegmentInput(ids.get(i), s, n, tokens, i / lanes));
-      }
-    }
-    inputs.sort(
-        Comparator.comparingLong(SegmentInput::batchId)
-            .thenComparingInt(SegmentInput::segIdx)
-            .thenComparing(SegmentInput::docId));
-    List<SegmentScore> out = new ArrayList<>();
-    recurrence.run(inputs.iterator()).forEachRemaining(out::add);
-    return out;
+    return TestModels.read(recurrence, docs, lanes, t);
   }
 }

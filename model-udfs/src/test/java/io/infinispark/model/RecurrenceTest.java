@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -114,25 +113,7 @@ class RecurrenceTest {
 
   /** Runs documents through the recurrence in the order the Spark job feeds it. */
   private List<SegmentScore> run(Recurrence recurrence, Map<String, int[]> docs, int lanes) {
-    List<String> ids = new ArrayList<>(docs.keySet());
-    ids.sort(null);
-    List<SegmentInput> inputs = new ArrayList<>();
-    int t = config.segmentLength();
-    for (int i = 0; i < ids.size(); i++) {
-      int[] doc = docs.get(ids.get(i));
-      int n = (doc.length + t - 1) / t;
-      for (int s = 0; s < n; s++) {
-        int[] tokens = Arrays.copyOfRange(doc, s * t, Math.min(doc.length, (s + 1) * t));
-        inputs.add(new SegmentInput(ids.get(i), s, n, tokens, i / lanes));
-      }
-    }
-    inputs.sort(
-        java.util.Comparator.comparingLong(SegmentInput::batchId)
-            .thenComparingInt(SegmentInput::segIdx)
-            .thenComparing(SegmentInput::docId));
-    List<SegmentScore> out = new ArrayList<>();
-    recurrence.run(inputs.iterator()).forEachRemaining(out::add);
-    return out;
+    return TestModels.read(recurrence, docs, lanes, config.segmentLength());
   }
 
   private static Map<String, Double> totals(List<SegmentScore> scores) {

@@ -99,4 +99,32 @@ final class TestModels {
   static double[] flatten(double[][][] x) {
     return Arrays.stream(x).flatMapToDouble(m -> Arrays.stream(flatten(m))).toArray();
   }
+
+  /**
+   * Reads {@code docs} (by id, in id order, {@code lanes} to a batch) through {@code recurrence} in
+   * the order the recur stage feeds it: (batch, segment, document).
+   */
+  static java.util.List<SegmentScore> read(
+      Recurrence recurrence, java.util.Map<String, int[]> docs, int lanes, int segmentLength) {
+    java.util.List<String> ids = new java.util.ArrayList<>(docs.keySet());
+    ids.sort(null);
+    java.util.List<SegmentInput> inputs = new java.util.ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      int[] doc = docs.get(ids.get(i));
+      int n = (doc.length + segmentLength - 1) / segmentLength;
+      for (int s = 0; s < n; s++) {
+        int[] tokens =
+            java.util.Arrays.copyOfRange(
+                doc, s * segmentLength, Math.min(doc.length, (s + 1) * segmentLength));
+        inputs.add(new SegmentInput(ids.get(i), s, n, tokens, i / lanes));
+      }
+    }
+    inputs.sort(
+        java.util.Comparator.comparingLong(SegmentInput::batchId)
+            .thenComparingInt(SegmentInput::segIdx)
+            .thenComparing(SegmentInput::docId));
+    java.util.List<SegmentScore> out = new java.util.ArrayList<>();
+    recurrence.run(inputs.iterator()).forEachRemaining(out::add);
+    return out;
+  }
 }

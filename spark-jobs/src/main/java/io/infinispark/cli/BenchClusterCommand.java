@@ -2,24 +2,18 @@ package io.infinispark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.infinispark.data.SparkSessions;
 import io.infinispark.pipeline.AbstractiveOptions;
 import io.infinispark.pipeline.ModelBundle;
 import io.infinispark.pipeline.PipelineConfig;
 import io.infinispark.pipeline.PipelineJob;
 import io.infinispark.pipeline.Progress;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -116,7 +110,7 @@ final class BenchClusterCommand implements Callable<Integer> {
       }
     }
     rows = withScaling(rows);
-    write(out, rows);
+    ResultTable.write(out, "bench_cluster", TABLE, rows, markdown(rows));
     return 0;
   }
 
@@ -199,24 +193,6 @@ final class BenchClusterCommand implements Callable<Integer> {
       out.add(RowFactory.create(values));
     }
     return out;
-  }
-
-  private static void write(String out, List<Row> rows) throws IOException {
-    SparkSession session = SparkSessions.create("bench-cluster table", "local[1]", Map.of());
-    try {
-      session
-          .createDataFrame(rows, TABLE)
-          .coalesce(1)
-          .write()
-          .mode(SaveMode.ErrorIfExists)
-          .parquet(out + "/bench_cluster");
-    } finally {
-      session.stop();
-    }
-    String table = markdown(rows);
-    System.out.print(table);
-    Files.writeString(Path.of(out).resolve("bench-cluster.md"), table, StandardCharsets.UTF_8);
-    System.out.println("table: " + out + "/bench_cluster (Parquet), " + out + "/bench-cluster.md");
   }
 
   static String markdown(List<Row> rows) {

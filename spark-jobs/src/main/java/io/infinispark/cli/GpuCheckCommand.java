@@ -1,21 +1,14 @@
 package io.infinispark.cli;
 
-import io.infinispark.data.SparkSessions;
 import io.infinispark.pipeline.ModelBundle;
 import io.infinispark.runtime.DeviceCheck;
 import io.infinispark.runtime.DevicePolicy;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
@@ -164,20 +157,6 @@ final class GpuCheckCommand implements Callable<Integer> {
               r.getString(5),
               r.isNullAt(6) ? "" : r.getString(6)));
     }
-    Files.createDirectories(Path.of(out));
-    Files.writeString(Path.of(out, "gpu-check.md"), md, StandardCharsets.UTF_8);
-    System.out.print(md);
-    SparkSession session = SparkSessions.create("gpu-check table", "local[1]", Map.of());
-    try {
-      session
-          .createDataFrame(rows, TABLE)
-          .coalesce(1)
-          .write()
-          .mode(SaveMode.ErrorIfExists)
-          .parquet(out + "/gpu_check");
-    } finally {
-      session.stop();
-    }
-    System.out.println("table: " + out + "/gpu_check (Parquet), " + out + "/gpu-check.md");
+    ResultTable.write(out, "gpu_check", TABLE, rows, md.toString());
   }
 }
