@@ -23,7 +23,8 @@ public enum RunTable {
   DOC_METRICS("doc_metrics", Tables.DOC_METRICS, "per document: tokens, perplexity, speed"),
   PERPLEXITY(
       "perplexity", Tables.PERPLEXITY, "perplexity by position in the document, per memory mode"),
-  SUMMARIES("summaries", Tables.SUMMARIES, "one summary per document and method"),
+  SUMMARIES(
+      "summaries", Tables.SUMMARIES, "per document and method, and per section of a long one"),
   ROUGE("rouge", Tables.ROUGE, "ROUGE of each summary against the document's references"),
   PASSKEY_SET(
       "passkey_set/set",

@@ -114,9 +114,10 @@ public final class Tables {
           field("perplexity", DoubleType, false));
 
   /**
-   * Summaries, one row per document and method ("textrank": the text-only extractive baseline).
-   * sentence_starts / sentence_ends: where each extracted sentence is in the document's text
-   * (UTF-16 character offsets into documents.text), in summary order.
+   * Summaries: per document and method, one of the whole document (section null) and, for the
+   * default method, one per section of a long one (section index, its title and its span in
+   * documents.text). sentence_starts / sentence_ends: where each extracted sentence is in the
+   * document's text (UTF-16 character offsets into documents.text), in summary order.
    */
   public static final StructType SUMMARIES =
       schema(
@@ -125,7 +126,11 @@ public final class Tables {
           field("summary", StringType, false),
           field("n_words", IntegerType, false),
           field("sentence_starts", createArrayType(IntegerType), false),
-          field("sentence_ends", createArrayType(IntegerType), false));
+          field("sentence_ends", createArrayType(IntegerType), false),
+          field("section", IntegerType, true),
+          field("section_title", StringType, true),
+          field("section_start", IntegerType, true),
+          field("section_end", IntegerType, true));
 
   /**
    * ROUGE of each summary against the document's reference summaries (when the input has them): F1,

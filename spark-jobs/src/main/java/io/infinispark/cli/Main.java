@@ -153,6 +153,14 @@ public final class Main implements Callable<Integer> {
   int summaryWords;
 
   @Option(
+      names = "--section-words",
+      defaultValue = "60",
+      description =
+          "About how many words each section's summary has: a long document's parts (chapters,"
+              + " or equal spans) are summarised one by one as well (0 = off; default: ${DEFAULT-VALUE})")
+  int sectionWords;
+
+  @Option(
       names = "--abstractive-tokens",
       defaultValue = "0",
       description =
@@ -240,7 +248,8 @@ public final class Main implements Callable<Integer> {
             new StateOptions(
                 stateEvery,
                 keepStates,
-                continueFrom == null ? null : continueFrom.replaceAll("/+$", "")));
+                continueFrom == null ? null : continueFrom.replaceAll("/+$", "")),
+            sectionWords);
     Rapids.Explanation explanation = null;
     if (rapidsExplain) {
       Rapids.explainOnly().forEach(spark.conf::putIfAbsent);

@@ -18,6 +18,8 @@ import io.infinispark.runtime.RecurOptions;
  *     each part ends in a barrier (its slowest task), so larger parts waste less on a big cluster
  * @param states memory-state checkpoints: saved every N segments, kept, or continued from an
  *     earlier run (null: none)
+ * @param sectionWords about how many words each section's summary has (0: no section summaries;
+ *     also what a manifest written before sections existed reads as)
  */
 public record PipelineConfig(
     String input,
@@ -28,8 +30,10 @@ public record PipelineConfig(
     int summaryWords,
     AbstractiveOptions abstractive,
     long commitTokens,
-    StateOptions states) {
+    StateOptions states,
+    int sectionWords) {
   public static final long DEFAULT_COMMIT_TOKENS = 64_000_000;
+  public static final int DEFAULT_SECTION_WORDS = 60;
 
   public PipelineConfig {
     if (input == null || input.isBlank()) {
@@ -44,6 +48,9 @@ public record PipelineConfig(
     }
     if (states == null) {
       states = StateOptions.OFF; // also a manifest written before states existed
+    }
+    if (sectionWords < 0) {
+      throw new IllegalArgumentException("section words must be 0 or more, got " + sectionWords);
     }
     if (commitTokens < 1) {
       throw new IllegalArgumentException("commit tokens must be at least 1, got " + commitTokens);
@@ -69,7 +76,8 @@ public record PipelineConfig(
         summaryWords,
         abstractive,
         commitTokens,
-        StateOptions.OFF);
+        StateOptions.OFF,
+        DEFAULT_SECTION_WORDS);
   }
 
   /** Recur parts of {@link #DEFAULT_COMMIT_TOKENS}. */
@@ -103,7 +111,8 @@ public record PipelineConfig(
         summaryWords,
         abstractive,
         commitTokens,
-        states);
+        states,
+        sectionWords);
   }
 
   /** No ablation, 64K-token buckets, 300-word summaries. */

@@ -82,6 +82,7 @@ public final class PipelineJob {
     stages.add(
         new SummaryStage(
             config.summaryWords(),
+            config.sectionWords(),
             ablation,
             tokenizer,
             weights,

@@ -26,11 +26,15 @@ public record RougeStage() implements Stage {
         RunTable.ROUGE, rouge(tables.read(RunTable.SUMMARIES), tables.read(RunTable.REFERENCES)));
   }
 
-  /** ROUGE of every summary whose document has references. */
+  /**
+   * ROUGE of every whole-document summary whose document has references (references are of books,
+   * not sections).
+   */
   public static Dataset<Row> rouge(Dataset<Row> summaries, Dataset<Row> references) {
     Dataset<Row> grouped =
         references.groupBy("doc_id").agg(collect_list(col("summary")).as("refs"));
     return summaries
+        .filter(col("section").isNull())
         .join(grouped, "doc_id")
         .select("doc_id", "method", "summary", "refs")
         .map((MapFunction<Row, Row>) RougeStage::score, Encoders.row(Tables.ROUGE));

@@ -8,16 +8,22 @@ import static org.apache.spark.sql.functions.struct;
 
 import io.infinispark.data.RunTable;
 import io.infinispark.data.Tables;
-import io.infinispark.eval.Extractive;
-import io.infinispark.eval.MemoryGainSummary;
 import io.infinispark.eval.Rouge;
-import io.infinispark.eval.TextRank;
 import io.infinispark.model.MemoryMode;
 import io.infinispark.model.ModelWeights;
 import io.infinispark.runtime.ReadAndContinue;
 import io.infinispark.runtime.RecurOptions;
+import io.infinispark.summary.CoverageSummary;
+import io.infinispark.summary.Extractive;
+import io.infinispark.summary.MemoryGainSummary;
+import io.infinispark.summary.Prose;
+import io.infinispark.summary.Sections;
+import io.infinispark.summary.SummaryMethods;
+import io.infinispark.summary.TextRank;
 import io.infinispark.tokenizer.TextTokenizer;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -26,21 +32,26 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * documents → summaries: TextRank (text only); with the memory ablation the model-guided summary
- * ({@link MemoryGainSummary}); with {@code abstractive.tokens() > 0} abstractive summaries
- * generated after each document. All on the executors.
+ * documents → summaries, all on the executors. Every document gets the {@link #LEAD} baseline (its
+ * first N words), TextRank and the default {@link CoverageSummary} of its cleaned prose ({@link
+ * Prose}); a long one also a coverage summary per section ({@link Sections}). With the memory
+ * ablation, the model-guided summary ({@link MemoryGainSummary}); with {@code abstractive.tokens()
+ * > 0}, abstractive summaries generated after each document.
  */
 public record SummaryStage(
     int words,
+    int sectionWords,
     boolean memoryGain,
     Broadcast<TextTokenizer> tokenizer,
     Broadcast<ModelWeights> weights,
     RecurOptions recur,
     AbstractiveOptions abstractive)
     implements Stage {
-  public static final String TEXTRANK = "textrank";
-  public static final String ABSTRACTIVE = "abstractive";
-  public static final String MEMORY_GAIN = "memory-gain";
+  public static final String LEAD = SummaryMethods.LEAD;
+  public static final String TEXTRANK = SummaryMethods.TEXTRANK;
+  public static final String COVERAGE = SummaryMethods.COVERAGE;
+  public static final String ABSTRACTIVE = SummaryMethods.ABSTRACTIVE;
+  public static final String MEMORY_GAIN = SummaryMethods.MEMORY_GAIN;
 
   @Override
   public String name() {
@@ -50,7 +61,7 @@ public record SummaryStage(
   @Override
   public StageOutput run(RunTables tables) {
     Dataset<Row> documents = tables.read(RunTable.DOCUMENTS);
-    Dataset<Row> summaries = summarize(documents, words);
+    Dataset<Row> summaries = summarize(documents, words, sectionWords);
     if (memoryGain) {
       summaries =
           summaries.unionByName(
@@ -70,19 +81,52 @@ public record SummaryStage(
     return StageOutput.of(RunTable.SUMMARIES, summaries);
   }
 
-  public static Dataset<Row> summarize(Dataset<Row> documents, int words) {
+  /** The text-only summaries of every document: lead, TextRank, coverage and its sections. */
+  public static Dataset<Row> summarize(Dataset<Row> documents, int words, int sectionWords) {
     return documents
         .select("doc_id", "text")
-        .map(
-            (MapFunction<Row, Row>) r -> textRank(r.getString(0), r.getString(1), words),
+        .flatMap(
+            (FlatMapFunction<Row, Row>)
+                r -> textOnly(r.getString(0), r.getString(1), words, sectionWords).iterator(),
             Encoders.row(Tables.SUMMARIES));
   }
 
-  private static Row textRank(String docId, String text, int words) {
-    return extracted(docId, TEXTRANK, TextRank.summarize(text, words));
+  static List<Row> textOnly(String docId, String text, int words, int sectionWords) {
+    Prose prose = Prose.of(text);
+    List<Row> rows = new ArrayList<>();
+    rows.add(extracted(docId, LEAD, prose.lead(words)));
+    rows.add(extracted(docId, TEXTRANK, TextRank.summarize(prose.sentences(), words)));
+    rows.add(extracted(docId, COVERAGE, CoverageSummary.summarize(prose.sentences(), words)));
+    if (sectionWords > 0) {
+      for (Sections.Section section : Sections.of(prose, text.length())) {
+        List<Extractive.Sentence> sentences =
+            prose.sentences().subList(section.from(), section.to());
+        rows.add(
+            row(
+                docId,
+                COVERAGE,
+                CoverageSummary.summarize(sentences, sectionWords),
+                section.index(),
+                section.title(),
+                section.start(),
+                section.end()));
+      }
+    }
+    return rows;
   }
 
   private static Row extracted(String docId, String method, List<Extractive.Sentence> sentences) {
+    return row(docId, method, sentences, null, null, null, null);
+  }
+
+  private static Row row(
+      String docId,
+      String method,
+      List<Extractive.Sentence> sentences,
+      Integer section,
+      String title,
+      Integer start,
+      Integer end) {
     String summary = String.join(" ", sentences.stream().map(Extractive.Sentence::text).toList());
     return RowFactory.create(
         docId,
@@ -90,7 +134,11 @@ public record SummaryStage(
         summary,
         Rouge.wordCount(summary),
         sentences.stream().mapToInt(Extractive.Sentence::start).toArray(),
-        sentences.stream().mapToInt(Extractive.Sentence::end).toArray());
+        sentences.stream().mapToInt(Extractive.Sentence::end).toArray(),
+        section,
+        title,
+        start,
+        end);
   }
 
   /**
@@ -163,7 +211,11 @@ public record SummaryStage(
               summary,
               Rouge.wordCount(summary),
               new int[0],
-              new int[0]);
+              new int[0],
+              null,
+              null,
+              null,
+              null);
         };
     return new ReadAndContinue(
             weights,

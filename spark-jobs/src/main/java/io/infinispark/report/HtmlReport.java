@@ -6,16 +6,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infinispark.data.RunTable;
 import io.infinispark.model.MemoryMode;
+import io.infinispark.summary.SummaryMethods;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -506,43 +510,61 @@ public final class HtmlReport {
     Map<String, Row> rouge = new LinkedHashMap<>();
     if (has(RunTable.ROUGE)) {
       read(RunTable.ROUGE).forEach(r -> rouge.put(r.getString(0) + "\u0000" + r.getString(1), r));
+      rougeByMethod();
     }
     html.append("<div id=\"summaries\">");
-    String open = null;
-    int documents = 0;
+    Dataset<Row> all = spark.read().parquet(RunTable.SUMMARIES.in(runDir).toString());
+    List<String> shown =
+        all.select("doc_id")
+            .distinct()
+            .orderBy("doc_id")
+            .limit(FULL_TABLE_ROWS)
+            .as(Encoders.STRING())
+            .collectAsList();
+    Map<String, List<Row>> byDocument = new LinkedHashMap<>();
+    shown.forEach(d -> byDocument.put(d, new ArrayList<>()));
     for (Row s :
-        spark
-            .read()
-            .parquet(RunTable.SUMMARIES.in(runDir).toString())
-            .orderBy("doc_id", "method")
+        all.filter(col("doc_id").isin(shown.toArray()))
+            .orderBy(col("doc_id"), col("section").asc_nulls_first(), col("method"))
             .collectAsList()) {
-      if (!s.getString(0).equals(open)) {
-        if (open != null) {
-          html.append("</details>");
-        }
-        if (++documents > FULL_TABLE_ROWS) {
-          open = null;
-          break;
-        }
-        open = s.getString(0);
-        html.append("<details class=\"document\"><summary>")
-            .append(Html.escape(open))
-            .append("</summary>");
-      }
+      byDocument.get(s.getString(0)).add(s);
+    }
+    byDocument.forEach(
+        (doc, rows) -> document(doc, rows, references.getOrDefault(doc, List.of()), rouge));
+    long documents = all.select("doc_id").distinct().count();
+    if (documents > FULL_TABLE_ROWS) {
+      html.append(
+          "<p>Summaries of the first "
+              + FULL_TABLE_ROWS
+              + " of "
+              + documents
+              + " documents shown; all are in <code>summaries</code> (Parquet).</p>");
+    }
+    html.append("</div>");
+  }
+
+  /** One document: the whole-document summary per method (the default first), then its sections. */
+  private void document(
+      String doc, List<Row> rows, List<String> references, Map<String, Row> rouge) {
+    html.append("<details class=\"document\"><summary>")
+        .append(Html.escape(doc))
+        .append("</summary>");
+    List<Row> whole =
+        rows.stream()
+            .filter(r -> r.isNullAt(6))
+            .sorted(Comparator.comparing((Row r) -> !r.getString(1).equals(SummaryMethods.DEFAULT)))
+            .toList();
+    for (Row s : whole) {
       html.append("<h3>")
-          .append(Html.escape(s.getString(0)))
+          .append(Html.escape(doc))
           .append(" — ")
           .append(Html.escape(s.getString(1)))
+          .append(s.getString(1).equals(SummaryMethods.DEFAULT) ? " (default)" : "")
           .append("</h3>")
           .append("<blockquote class=\"summary\">")
           .append(Html.escape(s.getString(2)))
           .append("</blockquote>");
-      for (String reference : references.getOrDefault(s.getString(0), List.of())) {
-        html.append("<p>Reference:</p><blockquote class=\"reference\">")
-            .append(Html.escape(reference))
-            .append("</blockquote>");
-      }
-      Row r = rouge.get(s.getString(0) + "\u0000" + s.getString(1));
+      Row r = rouge.get(doc + "\u0000" + s.getString(1));
       if (r != null) {
         html.append(
             String.format(
@@ -555,16 +577,71 @@ public final class HtmlReport {
                 r.getDouble(9)));
       }
     }
-    if (open != null) {
+    for (String reference : references) {
+      html.append("<p>Reference:</p><blockquote class=\"reference\">")
+          .append(Html.escape(reference))
+          .append("</blockquote>");
+    }
+    List<Row> sections = rows.stream().filter(r -> !r.isNullAt(6)).toList();
+    if (!sections.isEmpty()) {
+      html.append("<details class=\"sections\"><summary>")
+          .append(sections.size())
+          .append(" sections, summarised one by one</summary>");
+      for (Row s : sections) {
+        html.append("<h4>")
+            .append(Html.escape(s.getString(7)))
+            .append("</h4><blockquote class=\"section-summary\">")
+            .append(Html.escape(s.getString(2)))
+            .append("</blockquote>");
+      }
       html.append("</details>");
     }
-    if (documents > FULL_TABLE_ROWS) {
+    html.append("</details>");
+  }
+
+  /**
+   * Mean ROUGE F1 per method over the documents with references, the lead baseline's beside it:
+   * whether a method beats taking the first N words is the first thing to know about it.
+   */
+  private void rougeByMethod() {
+    List<Row> means =
+        spark
+            .read()
+            .parquet(RunTable.ROUGE.in(runDir).toString())
+            .groupBy("method")
+            .agg(
+                functions.count("*").as("n"),
+                functions.avg("rouge1_f1"),
+                functions.avg("rouge2_f1"),
+                functions.avg("rougeL_f1"))
+            .orderBy("method")
+            .collectAsList();
+    Row lead =
+        means.stream()
+            .filter(r -> r.getString(0).equals(SummaryMethods.LEAD))
+            .findFirst()
+            .orElse(null);
+    html.append("<table id=\"rouge-by-method\"><tr><th>method</th><th>documents</th>")
+        .append("<th>ROUGE-1</th><th>ROUGE-2</th><th>ROUGE-L</th><th>ROUGE-L − lead</th></tr>");
+    for (Row m : means) {
       html.append(
-          "<p>Summaries of the first "
-              + FULL_TABLE_ROWS
-              + " documents shown; all are in <code>summaries</code> (Parquet).</p>");
+          String.format(
+              Locale.ROOT,
+              "<tr><td>%s%s</td><td>%d</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%s</td></tr>",
+              Html.escape(m.getString(0)),
+              m.getString(0).equals(SummaryMethods.DEFAULT) ? " (default)" : "",
+              m.getLong(1),
+              100 * m.getDouble(2),
+              100 * m.getDouble(3),
+              100 * m.getDouble(4),
+              lead == null
+                  ? ""
+                  : String.format(
+                      Locale.ROOT, "%+.2f", 100 * (m.getDouble(4) - lead.getDouble(4)))));
     }
-    html.append("</div>");
+    html.append("</table><p>Mean F1 ×100 over the documents that came with reference summaries; ")
+        .append("<code>lead</code> is the first N words of the document's prose, the baseline a ")
+        .append("method has to beat.</p>");
   }
 
   private void passkey(Path dir) {

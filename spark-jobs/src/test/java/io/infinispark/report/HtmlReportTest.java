@@ -58,18 +58,32 @@ class HtmlReportTest {
       assertEquals(2, html.select("#recur-tasks tr").size(), "header + the one embedded executor");
       assertTrue(html.selectFirst("#task-skew").text().contains("skew"));
       assertEquals(
-          6,
+          10,
           html.select("#summaries blockquote.summary").size(),
-          "2 documents × textrank, memory-gain, abstractive");
+          "2 documents × lead, textrank, coverage, memory-gain, abstractive");
+      assertEquals(
+          "coverage (default)",
+          html.selectFirst("#summaries details.document h3").text().replaceAll(".* — ", ""),
+          "the default method first");
       assertEquals(2, html.select("#summaries h3:contains(abstractive)").size());
       assertEquals(2, html.select("#summaries h3:contains(memory-gain)").size());
       assertEquals(
           "Definitions <b>with</b> a cynical & witty turn.",
           html.selectFirst("blockquote.reference").text());
       assertEquals(
-          3,
+          5,
           html.select("table.rouge").size(),
-          "all three methods scored for the document with a reference");
+          "all five methods scored for the document with a reference");
+      // the methods side by side with the lead baseline: header + 5 methods, lead's own gap 0
+      assertEquals(6, html.select("#rouge-by-method tr").size());
+      assertEquals(
+          "+0.00",
+          html.select("#rouge-by-method tr").stream()
+              .filter(tr -> tr.child(0).text().equals("lead"))
+              .findFirst()
+              .orElseThrow()
+              .child(5)
+              .text());
       assertEquals(
           0, html.select("script, link, img, [src]").size(), "the report must be self-contained");
 

@@ -61,6 +61,13 @@ class ManyDocumentsReportTest {
       assertEquals(1_500, drawn, "every 2nd document by length: at most 2,000 drawn");
       assertEquals(21, html.select("#documents tr").size(), "header + 10 largest + 10 smallest");
       assertEquals(HtmlReport.FULL_TABLE_ROWS, html.select("#summaries details.document").size());
+      assertEquals(
+          HtmlReport.FULL_TABLE_ROWS / 2,
+          html.select("#summaries details.sections").size(),
+          "every other document has sections, collapsed");
+      assertEquals(
+          List.of("Chapter 1", "Chapter 2", "Chapter 3"),
+          html.selectFirst("#summaries details.sections").select("h4").eachText());
       assertEquals(HtmlReport.ERRORS_LISTED + 1, html.select("#errors tr").size());
       assertEquals(
           "300", html.select("#error-counts td").get(2).text(), "one reason, every bad document");
@@ -115,7 +122,25 @@ class ManyDocumentsReportTest {
                 "A short summary of " + id + ".",
                 6,
                 new Integer[] {0},
-                new Integer[] {30}));
+                new Integer[] {30},
+                null,
+                null,
+                null,
+                null));
+      }
+      for (int section = 0; d % 2 == 0 && section < 3; section++) {
+        summaries.add(
+            RowFactory.create(
+                id,
+                "coverage",
+                "Part " + section + " of " + id + " in short.",
+                6,
+                new Integer[] {section * 10},
+                new Integer[] {section * 10 + 9},
+                section,
+                "Chapter " + (section + 1),
+                section * 10,
+                section * 10 + 10));
       }
       if (d % 10 == 0) {
         errors.add(RowFactory.create(id, "in/" + id + ".txt", "ingest", "empty document: 0 bytes"));

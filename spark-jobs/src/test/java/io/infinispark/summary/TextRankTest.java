@@ -1,9 +1,10 @@
-package io.infinispark.eval;
+package io.infinispark.summary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.infinispark.eval.Rouge;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +20,7 @@ class TextRankTest {
 
   @Test
   void picksTheCentralSentencesWithinTheBudgetInDocumentOrderWithTheirOffsets() {
-    List<Extractive.Sentence> summary = TextRank.summarize(TEXT, 22);
+    List<Extractive.Sentence> summary = TextRank.summarize(Prose.of(TEXT).sentences(), 22);
     assertFalse(summary.isEmpty());
     int words = summary.stream().mapToInt(s -> Rouge.tokens(s.text()).size()).sum();
     assertTrue(words <= 22, words + " words");
@@ -35,7 +36,7 @@ class TextRankTest {
 
   @Test
   void theOutlierRanksLowestInPageRank() {
-    List<Extractive.Sentence> sentences = Extractive.sentences(TEXT);
+    List<Extractive.Sentence> sentences = Prose.of(TEXT).sentences();
     assertEquals(5, sentences.size());
     double[] rank = TextRank.rank(sentences.stream().map(s -> Rouge.tokens(s.text())).toList());
     for (int i = 0; i < rank.length; i++) {
@@ -46,8 +47,8 @@ class TextRankTest {
   @Test
   void aBookSummaryIsDeterministicAndSpreadOverTheBook() throws Exception {
     String bible = Files.readString(Path.of("../datasets/sample/king-james-bible.txt"));
-    List<Extractive.Sentence> summary = TextRank.summarize(bible, 400);
-    assertEquals(summary, TextRank.summarize(bible, 400));
+    List<Extractive.Sentence> summary = TextRank.summarize(Prose.of(bible).sentences(), 400);
+    assertEquals(summary, TextRank.summarize(Prose.of(bible).sentences(), 400));
     assertTrue(summary.size() >= 5, "only " + summary.size() + " sentences");
     assertTrue(
         summary.get(0).start() < bible.length() / 3

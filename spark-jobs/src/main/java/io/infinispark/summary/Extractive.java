@@ -1,10 +1,9 @@
-package io.infinispark.eval;
+package io.infinispark.summary;
 
-import java.text.BreakIterator;
+import io.infinispark.eval.Rouge;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * What every extractive summary shares: the text's sentences with their source offsets, and the
@@ -24,66 +23,44 @@ public final class Extractive {
 
   private Extractive() {}
 
-  /** Sentences with the highest {@code score} for about {@code words} words, in document order. */
+  /**
+   * Sentences with the highest {@code score} for at most {@code words} words, in document order.
+   * What a part leaves unused passes to the next, and what the last leaves goes to the best
+   * sentences left anywhere, so the summary fills its budget without ever exceeding it.
+   */
   public static List<Sentence> choose(List<Sentence> sentences, double[] score, int words) {
     int[] wordCounts = sentences.stream().mapToInt(s -> Rouge.wordCount(s.text())).toArray();
     int parts = Math.max(1, Math.min(sentences.size(), words / WORDS_PER_PART));
     List<Integer> chosen = new ArrayList<>();
+    int carry = 0;
     for (int part = 0; part < parts; part++) {
       int from = (int) ((long) sentences.size() * part / parts);
       int to = (int) ((long) sentences.size() * (part + 1) / parts);
-      chosen.addAll(best(wordCounts, score, from, to, words / parts));
+      carry = best(wordCounts, score, from, to, words / parts + carry, chosen);
     }
+    best(wordCounts, score, 0, sentences.size(), carry, chosen);
     chosen.sort(null);
     return chosen.stream().map(sentences::get).toList();
   }
 
   /**
-   * The best-scored sentences in [from, to) that fit {@code words} (at least one that fits the
-   * length limits).
+   * Adds to {@code chosen} the best-scored sentences in [from, to) within the length limits that
+   * fit {@code words}; returns the words left.
    */
-  private static List<Integer> best(int[] wordCounts, double[] score, int from, int to, int words) {
+  private static int best(
+      int[] wordCounts, double[] score, int from, int to, int words, List<Integer> chosen) {
     List<Integer> order = new ArrayList<>();
     for (int i = from; i < to; i++) {
       order.add(i);
     }
     order.sort(Comparator.<Integer>comparingDouble(i -> -score[i]).thenComparingInt(i -> i));
-    List<Integer> chosen = new ArrayList<>();
-    int used = 0;
     for (int i : order) {
       int n = wordCounts[i];
-      if (n < MIN_WORDS || n > MAX_WORDS || used + n > words && !chosen.isEmpty()) {
-        continue;
-      }
-      chosen.add(i);
-      used += n;
-      if (used >= words) {
-        break;
+      if (n >= MIN_WORDS && n <= MAX_WORDS && n <= words && !chosen.contains(i)) {
+        chosen.add(i);
+        words -= n;
       }
     }
-    return chosen;
-  }
-
-  /** The text's sentences (java.text's English rules), whitespace trimmed and collapsed. */
-  public static List<Sentence> sentences(String text) {
-    BreakIterator boundaries = BreakIterator.getSentenceInstance(Locale.ENGLISH);
-    boundaries.setText(text);
-    List<Sentence> out = new ArrayList<>();
-    for (int start = boundaries.first(), end = boundaries.next();
-        end != BreakIterator.DONE;
-        start = end, end = boundaries.next()) {
-      int s = start;
-      int e = end;
-      while (s < e && Character.isWhitespace(text.charAt(s))) {
-        s++;
-      }
-      while (e > s && Character.isWhitespace(text.charAt(e - 1))) {
-        e--;
-      }
-      if (e > s) {
-        out.add(new Sentence(s, e, text.substring(s, e).replaceAll("\\s+", " ")));
-      }
-    }
-    return out;
+    return words;
   }
 }

@@ -1,4 +1,4 @@
-package io.infinispark.eval;
+package io.infinispark.summary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,7 +37,7 @@ class MemoryGainSummaryTest {
       reset[i] = carried[i] + 3 * random.nextFloat() - 1;
     }
     carried[0] = reset[0] = Float.NaN; // a document's first token is not scored
-    List<Extractive.Sentence> sentences = Extractive.sentences(TEXT);
+    List<Extractive.Sentence> sentences = Prose.of(TEXT).sentences();
     double[] gain = MemoryGainSummary.sentenceGain(sentences, ends, carried, reset);
     assertEquals(4, gain.length);
     for (int s = 0; s < sentences.size(); s++) {
@@ -59,7 +59,7 @@ class MemoryGainSummaryTest {
   void theSentencesTheMemoryHelpedMostAreChosenInDocumentOrder() {
     Random random = new Random();
     int[] ends = randomEnds(random, TEXT);
-    List<Extractive.Sentence> sentences = Extractive.sentences(TEXT);
+    List<Extractive.Sentence> sentences = Prose.of(TEXT).sentences();
     float[] carried = new float[ends.length];
     float[] reset = new float[ends.length];
     double[] helped = {2.0, 0.1, 0.3, 1.5}; // the two Ahab sentences gained most
@@ -83,6 +83,6 @@ class MemoryGainSummaryTest {
         IllegalArgumentException.class,
         () ->
             MemoryGainSummary.sentenceGain(
-                Extractive.sentences(TEXT), ends, new float[2], new float[3]));
+                Prose.of(TEXT).sentences(), ends, new float[2], new float[3]));
   }
 }

@@ -1,5 +1,6 @@
-package io.infinispark.eval;
+package io.infinispark.summary;
 
+import io.infinispark.eval.Rouge;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -20,8 +21,8 @@ public final class TextRank {
   private TextRank() {}
 
   /** Sentences chosen for a summary of about {@code words} words, in document order. */
-  public static List<Extractive.Sentence> summarize(String text, int words) {
-    List<Extractive.Sentence> sentences = Extractive.sentences(text);
+  public static List<Extractive.Sentence> summarize(
+      List<Extractive.Sentence> sentences, int words) {
     List<List<String>> tokens = sentences.stream().map(s -> Rouge.tokens(s.text())).toList();
     double[] score = new double[sentences.size()];
     for (int from = 0; from < sentences.size(); from += WINDOW) {

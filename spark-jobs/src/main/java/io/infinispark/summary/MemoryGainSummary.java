@@ -1,4 +1,4 @@
-package io.infinispark.eval;
+package io.infinispark.summary;
 
 import java.util.List;
 
@@ -26,7 +26,7 @@ public final class MemoryGainSummary {
    */
   public static List<Extractive.Sentence> summarize(
       String text, int[] tokenEnds, float[] nllCarried, float[] nllReset, int words) {
-    List<Extractive.Sentence> sentences = Extractive.sentences(text);
+    List<Extractive.Sentence> sentences = Prose.of(text).sentences();
     return Extractive.choose(
         sentences, sentenceGain(sentences, tokenEnds, nllCarried, nllReset), words);
   }
