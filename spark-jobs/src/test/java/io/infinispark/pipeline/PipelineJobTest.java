@@ -314,21 +314,9 @@ class PipelineJobTest {
       }
       // cleaning drops verse numbers, headings and markup from the shown text, nothing else
       assertTrue(
-          isSubsequence(
-              summary.getString(2).replaceAll("\\s+", ""),
-              quoted.toString().replaceAll("\\s+", "")),
+          io.infinispark.summary.ShownText.dropsOnly(summary.getString(2), quoted.toString()),
           summary.getString(0) + " " + method + ": " + summary.getString(2));
     }
-  }
-
-  private static boolean isSubsequence(String shown, String source) {
-    int j = 0;
-    for (int i = 0; i < source.length() && j < shown.length(); i++) {
-      if (source.charAt(i) == shown.charAt(j)) {
-        j++;
-      }
-    }
-    return j == shown.length();
   }
 
   private List<Row> segmentMetrics(PipelineJob.Result result) {

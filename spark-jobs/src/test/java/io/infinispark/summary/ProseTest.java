@@ -41,7 +41,7 @@ class ProseTest {
       assertEquals(shown.charAt(0), text.charAt(s.start()), shown);
       assertEquals(shown.charAt(shown.length() - 1), text.charAt(s.end() - 1), shown);
       assertTrue(
-          isSubsequence(shown.replace(" ", ""), text.substring(s.start(), s.end())),
+          ShownText.dropsOnly(shown, text.substring(s.start(), s.end())),
           "not a subsequence of its source span: " + shown);
       previousEnd = s.end();
     }
@@ -147,15 +147,5 @@ class ProseTest {
     assertEquals("And the earth was", lead.get(1).text());
     assertEquals(14, lead.stream().mapToInt(s -> Rouge.wordCount(s.text())).sum());
     assertEquals(prose.sentences(), prose.lead(1_000), "a short text is its own lead");
-  }
-
-  private static boolean isSubsequence(String shown, String source) {
-    int j = 0;
-    for (int i = 0; i < source.length() && j < shown.length(); i++) {
-      if (source.charAt(i) == shown.charAt(j)) {
-        j++;
-      }
-    }
-    return j == shown.length();
   }
 }
