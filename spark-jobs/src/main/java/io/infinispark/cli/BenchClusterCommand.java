@@ -7,6 +7,7 @@ import io.infinispark.pipeline.ModelBundle;
 import io.infinispark.pipeline.PipelineConfig;
 import io.infinispark.pipeline.PipelineJob;
 import io.infinispark.pipeline.Progress;
+import io.infinispark.report.Stats;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,7 +151,7 @@ final class BenchClusterCommand implements Callable<Integer> {
     }
     double[] sorted = taskSeconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     double makespan = sorted.length == 0 ? 0 : sorted[sorted.length - 1];
-    double median = median(sorted);
+    double median = Stats.median(sorted);
     return RowFactory.create(
         n,
         master,
@@ -166,14 +167,6 @@ final class BenchClusterCommand implements Callable<Integer> {
         median > 0 ? makespan / median : 0.0,
         0.0,
         0.0);
-  }
-
-  static double median(double[] sorted) {
-    if (sorted.length == 0) {
-      return 0;
-    }
-    int mid = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
   /** Speedup and efficiency of each size against the smallest one measured. */

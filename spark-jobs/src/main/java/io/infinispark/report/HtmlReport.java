@@ -427,10 +427,7 @@ public final class HtmlReport {
     }
     double[] sorted = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     double slowest = sorted[sorted.length - 1];
-    double median =
-        sorted.length % 2 == 1
-            ? sorted[sorted.length / 2]
-            : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    double median = Stats.median(sorted);
     html.append(
         String.format(
             Locale.ROOT,

@@ -69,33 +69,42 @@ final class Svg {
         double py = (h - bottom) - (h - bottom - 10) * (s.y()[i] - y0) / ySpan;
         d.append(i == 0 ? "M" : "L").append(String.format(Locale.ROOT, "%.1f %.1f ", px, py));
       }
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<path class=\"series\" d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s/>",
-              d.toString().trim(),
-              s.color(),
-              s.dashed() ? " stroke-dasharray=\"6 4\"" : ""));
-      int ly = h + 14 + 20 * k;
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>",
-              left,
-              ly - 4,
-              left + 30,
-              ly - 4,
-              s.color(),
-              s.dashed() ? " stroke-dasharray=\"6 4\"" : ""));
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<text x=\"%d\" y=\"%d\">%s</text>",
-              left + 38,
-              ly,
-              Html.escape(s.label())));
+      svg.append(path(s, d)).append(legend(s, left, h + 14 + 20 * k));
     }
     return svg.append("</svg>").toString();
+  }
+
+  /** A series' line through the points of {@code d} ("M x y L x y …"), dashed if it says so. */
+  private static String path(Series s, StringBuilder d) {
+    return String.format(
+        Locale.ROOT,
+        "<path class=\"series\" d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s/>",
+        d.toString().trim(),
+        s.color(),
+        dash(s));
+  }
+
+  /**
+   * A series' legend entry: a short stroke in its style, then its label, on the line at {@code y}.
+   */
+  private static String legend(Series s, int left, int y) {
+    return String.format(
+        Locale.ROOT,
+        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>"
+            + "<text x=\"%d\" y=\"%d\">%s</text>",
+        left,
+        y - 4,
+        left + 30,
+        y - 4,
+        s.color(),
+        dash(s),
+        left + 38,
+        y,
+        Html.escape(s.label()));
+  }
+
+  private static String dash(Series s) {
+    return s.dashed() ? " stroke-dasharray=\"6 4\"" : "";
   }
 
   /**
@@ -174,28 +183,9 @@ final class Svg {
                 note == null ? "" : "<title>" + Html.escape(note) + "</title>"));
       }
       if (lines && s.x().length > 1) {
-        svg.append(
-            String.format(
-                Locale.ROOT,
-                "<path class=\"series\" d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s/>",
-                d.toString().trim(),
-                s.color(),
-                s.dashed() ? " stroke-dasharray=\"6 4\"" : ""));
+        svg.append(path(s, d));
       }
-      int ly = h + 14 + 20 * k;
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/><text x=\"%d\" y=\"%d\">%s</text>",
-              left,
-              ly - 4,
-              left + 30,
-              ly - 4,
-              s.color(),
-              s.dashed() ? " stroke-dasharray=\"6 4\"" : "",
-              left + 38,
-              ly,
-              Html.escape(s.label())));
+      svg.append(legend(s, left, h + 14 + 20 * k));
     }
     return svg.append("</svg>").toString();
   }

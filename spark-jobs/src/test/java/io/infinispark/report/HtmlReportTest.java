@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.infinispark.data.SparkSessions;
 import io.infinispark.pipeline.SmallRun;
 import java.awt.image.BufferedImage;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
 import org.apache.spark.sql.SparkSession;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -88,28 +85,8 @@ class HtmlReportTest {
           0, html.select("script, link, img, [src]").size(), "the report must be self-contained");
 
       // as a person would see it: a real browser lays it out and draws the charts
-      Path png = dir.resolve("report.png");
-      Process chromium =
-          new ProcessBuilder(
-                  "chromium",
-                  "--headless",
-                  "--no-sandbox",
-                  "--disable-gpu",
-                  "--disable-quic",
-                  "--no-first-run",
-                  "--disable-background-networking",
-                  "--disable-component-update",
-                  "--disable-sync",
-                  "--user-data-dir=" + Files.createTempDirectory(dir, "profile"),
-                  "--window-size=1100,6000",
-                  "--screenshot=" + png,
-                  report.toUri().toString())
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("chromium.log").toFile())
-              .start();
-      assertTrue(chromium.waitFor(120, TimeUnit.SECONDS), "chromium did not finish");
-      BufferedImage image = ImageIO.read(png.toFile());
-      assertEquals(1100, image.getWidth());
+      BufferedImage image = Chromium.screenshot(report, dir, 6000);
+      assertEquals(Chromium.WIDTH, image.getWidth());
       long blue = 0;
       for (int y = 0; y < image.getHeight(); y++) {
         for (int x = 0; x < image.getWidth(); x++) {

@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -177,28 +175,9 @@ class ManyDocumentsReportTest {
 
   /** Headless Chromium's screenshot of the report: wall time and chart-ink pixels. */
   static Rendered render(Path report, Path dir) throws Exception {
-    Path png = dir.resolve("report-" + System.nanoTime() + ".png");
     long started = System.nanoTime();
-    Process chromium =
-        new ProcessBuilder(
-                "chromium",
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--user-data-dir=" + Files.createTempDirectory(dir, "profile"),
-                "--window-size=1100,4000",
-                "--screenshot=" + png,
-                report.toUri().toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("chromium.log").toFile())
-            .start();
-    assertTrue(chromium.waitFor(300, TimeUnit.SECONDS), "chromium did not finish");
+    BufferedImage image = Chromium.screenshot(report, dir, 4000);
     double seconds = (System.nanoTime() - started) / 1e9;
-    BufferedImage image = ImageIO.read(png.toFile());
     long ink = 0;
     for (int y = 0; y < image.getHeight(); y++) {
       for (int x = 0; x < image.getWidth(); x++) {
