@@ -199,6 +199,24 @@ public record Prose(List<Extractive.Sentence> sentences, List<Heading> headings)
   }
 
   /**
+   * Whether at least half of a sentence's tokens are words: letters, an apostrophe or hyphen,
+   * punctuation around.
+   */
+  private static boolean readsAsWords(String sentence) {
+    String[] tokens = sentence.split(" ");
+    int words = 0;
+    for (String token : tokens) {
+      if (WORD.matcher(token).matches()) {
+        words++;
+      }
+    }
+    return 2 * words >= tokens.length;
+  }
+
+  private static final Pattern WORD =
+      Pattern.compile("[\\p{Ps}\"'“‘]*[\\p{L}][\\p{L}'’-]*[\\p{Pe}\\p{Po}\"'”’]*");
+
+  /**
    * ASCII art, rules, tables of figures: a line less than half of whose signs are letters, or with
    * one sign five times in a row ("IIIIIII[]", "-----"), which no prose word has.
    */
@@ -323,6 +341,9 @@ public record Prose(List<Extractive.Sentence> sentences, List<Heading> headings)
       }
       int first = start + block.substring(start, end).indexOf(sentence.charAt(0));
       int last = first + sentence.length() - 1;
+      if (!readsAsWords(sentence)) {
+        continue; // ":SMOP: /S·M·O·P/, n.": a dictionary's headword and pronunciation
+      }
       if (Character.isLowerCase(sentence.charAt(0)) && !out.isEmpty()) {
         // "What? shall we receive good…": the break rules cut after a question the sentence goes on
         Extractive.Sentence previous = out.remove(out.size() - 1);

@@ -26,7 +26,9 @@ final class StopWords {
                   "thee thou thy thine ye unto hath doth art shalt wilt hast saith yea lo o",
                   "behold therefore wherefore thereof therein",
                   "said say says shall may might must one two three came come went go made make",
-                  "thing things man men day days great")));
+                  "thing things man men day days great",
+                  // what ROUGE's tokenizer leaves of "one's", "don't", "we'll", "I'm", "they've"
+                  "s t d ll re ve m")));
 
   private StopWords() {}
 

@@ -92,6 +92,18 @@ class ProseTest {
   }
 
   @Test
+  void aDictionarysHeadwordAndPronunciationAreNotASentence() {
+    String text =
+        ":SMOP: /S·M·O·P/, n.\n\n   [Simple (or Small) Matter of Programming] A piece of code,"
+            + " not yet written, whose anticipated length is relatively small.\n";
+    assertEquals(
+        List.of(
+            "[Simple (or Small) Matter of Programming] A piece of code, not yet written, whose"
+                + " anticipated length is relatively small."),
+        Prose.of(text).sentences().stream().map(Extractive.Sentence::text).toList());
+  }
+
+  @Test
   void projectGutenbergsFrontAndBackMatterAreNotTheBook() {
     String text =
         "The Project Gutenberg eBook of Tales, by A. Writer.\n\n"
