@@ -79,14 +79,17 @@ public final class CoverageSummary {
   private static final class Choice {
     private final List<List<String>> tokens;
     private final int words;
+    private final List<Set<String>> content; // each sentence's distinct content words
+    private final boolean[] taken;
     private final List<Integer> chosen = new ArrayList<>();
-    private final List<Set<String>> chosenContent = new ArrayList<>();
     private double[] score;
     private int used;
 
     Choice(List<List<String>> tokens, int words) {
       this.tokens = tokens;
       this.words = words;
+      this.content = tokens.stream().map(Choice::contentWords).toList();
+      this.taken = new boolean[tokens.size()];
     }
 
     int takeOpening() {
@@ -140,9 +143,7 @@ public final class CoverageSummary {
 
     /** Budget left over at the end: the best remaining sentences anywhere in the middle. */
     void fill(int first, int end) {
-      if (score != null) {
-        takeBest(first, end, words - used);
-      }
+      takeBest(first, end, words - used);
     }
 
     /** The best sentences of [from, to) that fit {@code budget}; returns the budget not used. */
@@ -168,25 +169,28 @@ public final class CoverageSummary {
           && n <= MAX_WORDS
           && n <= budget
           && used + n <= words
-          && !chosen.contains(i)
-          && !repeats(content(i));
+          && !taken[i]
+          && !repeats(content.get(i));
     }
 
-    private boolean repeats(Set<String> content) {
-      for (Set<String> other : chosenContent) {
-        Set<String> union = new HashSet<>(content);
-        union.addAll(other);
-        long shared = content.stream().filter(other::contains).count();
-        if (!union.isEmpty() && (double) shared / union.size() > MAX_OVERLAP) {
+    /**
+     * Whether some chosen sentence shares more than {@link #MAX_OVERLAP} (Jaccard) of these words.
+     */
+    private boolean repeats(Set<String> words) {
+      for (int o : chosen) {
+        Set<String> other = content.get(o);
+        long shared = words.stream().filter(other::contains).count();
+        long union = words.size() + other.size() - shared;
+        if (union > 0 && (double) shared / union > MAX_OVERLAP) {
           return true;
         }
       }
       return false;
     }
 
-    private Set<String> content(int i) {
+    private static Set<String> contentWords(List<String> sentence) {
       Set<String> out = new HashSet<>();
-      for (String w : tokens.get(i)) {
+      for (String w : sentence) {
         if (StopWords.isContent(w)) {
           out.add(w);
         }
@@ -196,7 +200,7 @@ public final class CoverageSummary {
 
     private void add(int i) {
       chosen.add(i);
-      chosenContent.add(content(i));
+      taken[i] = true;
       used += length(i);
     }
 
