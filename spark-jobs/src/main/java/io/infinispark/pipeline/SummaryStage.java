@@ -32,11 +32,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * documents → summaries, all on the executors. Every document gets the {@link #LEAD} baseline (its
- * first N words), TextRank and the default {@link CoverageSummary} of its cleaned prose ({@link
- * Prose}); a long one also a coverage summary per section ({@link Sections}). With the memory
- * ablation, the model-guided summary ({@link MemoryGainSummary}); with {@code abstractive.tokens()
- * > 0}, abstractive summaries generated after each document.
+ * documents → summaries, all on the executors. Every document gets the {@link SummaryMethods#LEAD}
+ * baseline (its first N words), TextRank and the default {@link CoverageSummary} of its cleaned
+ * prose ({@link Prose}); a long one also a coverage summary per section ({@link Sections}). With
+ * the memory ablation, the model-guided summary ({@link MemoryGainSummary}); with {@code
+ * abstractive.tokens() > 0}, abstractive summaries generated after each document.
  */
 public record SummaryStage(
     int words,
@@ -47,12 +47,6 @@ public record SummaryStage(
     RecurOptions recur,
     AbstractiveOptions abstractive)
     implements Stage {
-  public static final String LEAD = SummaryMethods.LEAD;
-  public static final String TEXTRANK = SummaryMethods.TEXTRANK;
-  public static final String COVERAGE = SummaryMethods.COVERAGE;
-  public static final String ABSTRACTIVE = SummaryMethods.ABSTRACTIVE;
-  public static final String MEMORY_GAIN = SummaryMethods.MEMORY_GAIN;
-
   @Override
   public String name() {
     return "summarize";
@@ -94,9 +88,12 @@ public record SummaryStage(
   static List<Row> textOnly(String docId, String text, int words, int sectionWords) {
     Prose prose = Prose.of(text);
     List<Row> rows = new ArrayList<>();
-    rows.add(extracted(docId, LEAD, prose.lead(words)));
-    rows.add(extracted(docId, TEXTRANK, TextRank.summarize(prose.sentences(), words)));
-    rows.add(extracted(docId, COVERAGE, CoverageSummary.summarize(prose.sentences(), words)));
+    rows.add(extracted(docId, SummaryMethods.LEAD, prose.lead(words)));
+    rows.add(
+        extracted(docId, SummaryMethods.TEXTRANK, TextRank.summarize(prose.sentences(), words)));
+    rows.add(
+        extracted(
+            docId, SummaryMethods.COVERAGE, CoverageSummary.summarize(prose.sentences(), words)));
     if (sectionWords > 0) {
       for (Sections.Section section : Sections.of(prose, text.length())) {
         List<Extractive.Sentence> sentences =
@@ -104,7 +101,7 @@ public record SummaryStage(
         rows.add(
             row(
                 docId,
-                COVERAGE,
+                SummaryMethods.COVERAGE,
                 CoverageSummary.summarize(sentences, sectionWords),
                 section.index(),
                 section.title(),
@@ -168,7 +165,7 @@ public record SummaryStage(
               List<Extractive.Sentence> sentences =
                   MemoryGainSummary.summarize(
                       text, ends, floats(r.getList(3)), floats(r.getList(4)), words);
-              return extracted(r.getString(0), MEMORY_GAIN, sentences);
+              return extracted(r.getString(0), SummaryMethods.MEMORY_GAIN, sentences);
             },
         Encoders.row(Tables.SUMMARIES));
   }
@@ -207,7 +204,7 @@ public record SummaryStage(
           String summary = generated.strip();
           return RowFactory.create(
               r.getString(0),
-              ABSTRACTIVE,
+              SummaryMethods.ABSTRACTIVE,
               summary,
               Rouge.wordCount(summary),
               new int[0],

@@ -12,12 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -507,17 +509,13 @@ public final class HtmlReport {
     Map<String, Row> rouge = new LinkedHashMap<>();
     if (has(RunTable.ROUGE)) {
       read(RunTable.ROUGE).forEach(r -> rouge.put(r.getString(0) + "\u0000" + r.getString(1), r));
-      rougeByMethod();
+      rougeByMethod(rouge.values());
     }
     html.append("<div id=\"summaries\">");
     Dataset<Row> all = spark.read().parquet(RunTable.SUMMARIES.in(runDir).toString());
-    List<String> shown =
-        all.select("doc_id")
-            .distinct()
-            .orderBy("doc_id")
-            .limit(FULL_TABLE_ROWS)
-            .as(Encoders.STRING())
-            .collectAsList();
+    List<String> ids =
+        all.select("doc_id").distinct().orderBy("doc_id").as(Encoders.STRING()).collectAsList();
+    List<String> shown = ids.subList(0, Math.min(ids.size(), FULL_TABLE_ROWS));
     Map<String, List<Row>> byDocument = new LinkedHashMap<>();
     shown.forEach(d -> byDocument.put(d, new ArrayList<>()));
     for (Row s :
@@ -528,7 +526,7 @@ public final class HtmlReport {
     }
     byDocument.forEach(
         (doc, rows) -> document(doc, rows, references.getOrDefault(doc, List.of()), rouge));
-    long documents = all.select("doc_id").distinct().count();
+    int documents = ids.size();
     if (documents > FULL_TABLE_ROWS) {
       html.append(
           "<p>Summaries of the first "
@@ -600,41 +598,35 @@ public final class HtmlReport {
    * Mean ROUGE F1 per method over the documents with references, the lead baseline's beside it:
    * whether a method beats taking the first N words is the first thing to know about it.
    */
-  private void rougeByMethod() {
-    List<Row> means =
-        spark
-            .read()
-            .parquet(RunTable.ROUGE.in(runDir).toString())
-            .groupBy("method")
-            .agg(
-                functions.count("*").as("n"),
-                functions.avg("rouge1_f1"),
-                functions.avg("rouge2_f1"),
-                functions.avg("rougeL_f1"))
-            .orderBy("method")
-            .collectAsList();
-    Row lead =
-        means.stream()
-            .filter(r -> r.getString(0).equals(SummaryMethods.LEAD))
-            .findFirst()
-            .orElse(null);
+  private void rougeByMethod(Collection<Row> scores) {
+    // per method: documents, and the sums of ROUGE-1, -2 and -L F1 (columns 3, 6, 9)
+    Map<String, double[]> sums = new TreeMap<>();
+    for (Row r : scores) {
+      double[] sum = sums.computeIfAbsent(r.getString(1), k -> new double[4]);
+      sum[0]++;
+      sum[1] += r.getDouble(3);
+      sum[2] += r.getDouble(6);
+      sum[3] += r.getDouble(9);
+    }
+    double[] lead = sums.get(SummaryMethods.LEAD);
     html.append("<table id=\"rouge-by-method\"><tr><th>method</th><th>documents</th>")
         .append("<th>ROUGE-1</th><th>ROUGE-2</th><th>ROUGE-L</th><th>ROUGE-L − lead</th></tr>");
-    for (Row m : means) {
+    for (Map.Entry<String, double[]> m : sums.entrySet()) {
+      double[] sum = m.getValue();
+      double n = sum[0];
       html.append(
           String.format(
               Locale.ROOT,
               "<tr><td>%s%s</td><td>%d</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%s</td></tr>",
-              Html.escape(m.getString(0)),
-              m.getString(0).equals(SummaryMethods.DEFAULT) ? " (default)" : "",
-              m.getLong(1),
-              100 * m.getDouble(2),
-              100 * m.getDouble(3),
-              100 * m.getDouble(4),
+              Html.escape(m.getKey()),
+              m.getKey().equals(SummaryMethods.DEFAULT) ? " (default)" : "",
+              (long) n,
+              100 * sum[1] / n,
+              100 * sum[2] / n,
+              100 * sum[3] / n,
               lead == null
                   ? ""
-                  : String.format(
-                      Locale.ROOT, "%+.2f", 100 * (m.getDouble(4) - lead.getDouble(4)))));
+                  : String.format(Locale.ROOT, "%+.2f", 100 * (sum[3] / n - lead[3] / lead[0]))));
     }
     html.append("</table><p>Mean F1 ×100 over the documents that came with reference summaries; ")
         .append("<code>lead</code> is the first N words of the document's prose, the baseline a ")

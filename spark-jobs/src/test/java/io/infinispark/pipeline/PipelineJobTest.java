@@ -13,6 +13,7 @@ import io.infinispark.eval.Rouge;
 import io.infinispark.runtime.DevicePolicy;
 import io.infinispark.runtime.ExecutorModels;
 import io.infinispark.runtime.RecurOptions;
+import io.infinispark.summary.SummaryMethods;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -95,14 +96,15 @@ class PipelineJobTest {
 
     // every document gets a summary of each text-only method, quoting where the offsets say
     List<Row> summaries = spark.read().parquet(runDir + "/summaries").collectAsList();
-    for (String method : List.of(SummaryStage.LEAD, SummaryStage.TEXTRANK, SummaryStage.COVERAGE)) {
+    for (String method :
+        List.of(SummaryMethods.LEAD, SummaryMethods.TEXTRANK, SummaryMethods.COVERAGE)) {
       assertSummariesQuoteTheirDocuments(runDir, summaries, method);
     }
     // ROUGE only where references came with the input, for every whole-document summary of it,
     // and equal to scoring the tables again
     List<Row> rouge = spark.read().parquet(runDir + "/rouge").collectAsList();
     assertEquals(
-        List.of(SummaryStage.COVERAGE, SummaryStage.LEAD, SummaryStage.TEXTRANK),
+        List.of(SummaryMethods.COVERAGE, SummaryMethods.LEAD, SummaryMethods.TEXTRANK),
         rouge.stream().map(r -> r.getString(1)).sorted().toList());
     for (Row scored : rouge) {
       assertEquals("bible", scored.getString(0));
@@ -125,7 +127,8 @@ class PipelineJobTest {
     // verse number
     String lead =
         summaries.stream()
-            .filter(r -> r.getString(0).equals("bible") && r.getString(1).equals(SummaryStage.LEAD))
+            .filter(
+                r -> r.getString(0).equals("bible") && r.getString(1).equals(SummaryMethods.LEAD))
             .findFirst()
             .orElseThrow()
             .getString(2);
@@ -250,8 +253,8 @@ class PipelineJobTest {
     }
     // the model-guided summary, from those scores, quotes its document like the text-only one
     List<Row> summaries = spark.read().parquet(runDir + "/summaries").collectAsList();
-    assertSummariesQuoteTheirDocuments(runDir, summaries, SummaryStage.TEXTRANK);
-    assertSummariesQuoteTheirDocuments(runDir, summaries, SummaryStage.MEMORY_GAIN);
+    assertSummariesQuoteTheirDocuments(runDir, summaries, SummaryMethods.TEXTRANK);
+    assertSummariesQuoteTheirDocuments(runDir, summaries, SummaryMethods.MEMORY_GAIN);
   }
 
   @Test
@@ -292,7 +295,7 @@ class PipelineJobTest {
         spark.read().parquet(runDir + "/documents").collectAsList().stream()
             .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(4)));
     java.util.Set<String> expected =
-        !method.equals(SummaryStage.MEMORY_GAIN)
+        !method.equals(SummaryMethods.MEMORY_GAIN)
             ? texts.keySet()
             : spark.read().parquet(runDir + "/doc_metrics").collectAsList().stream()
                 .map(r -> r.getString(0))
