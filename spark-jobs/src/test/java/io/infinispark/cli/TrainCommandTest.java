@@ -110,7 +110,7 @@ class TrainCommandTest {
    * Train: six stretches of the Bible; held out: two of the Devil's Dictionary; split as a
    * partition.
    */
-  private static void writeCorpus(Path corpus, String bible, String devil) {
+  static void writeCorpus(Path corpus, String bible, String devil) {
     SparkSession spark = SparkSessions.forTests();
     StructType schema =
         new StructType()
