@@ -27,7 +27,8 @@ import java.util.Set;
  *   <li>Greedy under the part's budget (what a part leaves unused passes to the next; none is ever
  *       exceeded), skipping a sentence whose content words overlap one already chosen by more than
  *       {@link #MAX_OVERLAP} (Jaccard): the genealogies and the repeated commands of a book say the
- *       same thing many times. Budget left at the end goes to the best remaining sentences.
+ *       same thing many times. Tallies (two numbers or more: census lines, inventories) rank last.
+ *       Budget left at the end goes to the best remaining sentences.
  * </ol>
  *
  * Measured against the lead baseline and TextRank in README ("Summaries").
@@ -43,7 +44,31 @@ public final class CoverageSummary {
 
   static final int MAX_WORDS = 60;
 
+  /** Spelled-out numbers, the way older books count (threescore and ten). */
+  private static final Set<String> NUMBER_WORDS =
+      Set.copyOf(
+          Rouge.tokens(
+              "one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+                  + " fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty"
+                  + " seventy eighty ninety hundred hundreds thousand thousands score threescore"
+                  + " fourscore"));
+
   private CoverageSummary() {}
+
+  /**
+   * A census line, a tally or an inventory ("The children of Harim, three hundred and twenty."):
+   * two numbers or more. Its names are salient within its part because a list repeats them, yet it
+   * tells nothing of the story, so it ranks below every sentence that is not one.
+   */
+  static boolean isTally(List<String> sentence) {
+    int numbers = 0;
+    for (String w : sentence) {
+      if (NUMBER_WORDS.contains(w) || w.chars().allMatch(Character::isDigit)) {
+        numbers++;
+      }
+    }
+    return numbers >= 2;
+  }
 
   /** About {@code words} words (never more) of the text's sentences, in document order. */
   public static List<Extractive.Sentence> summarize(
@@ -224,7 +249,7 @@ public final class CoverageSummary {
           sum += salience.get(w);
         }
       }
-      return sum / Math.sqrt(Math.max(1, sentence.size()));
+      return isTally(sentence) ? 0 : sum / Math.sqrt(Math.max(1, sentence.size()));
     }
   }
 }

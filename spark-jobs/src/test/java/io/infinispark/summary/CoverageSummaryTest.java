@@ -32,6 +32,23 @@ class CoverageSummaryTest {
     assertEquals(sentences.get(sentences.size() - 1), summary.get(summary.size() - 1), "the end");
   }
 
+  /**
+   * Nehemiah counts the returned exiles family by family; those lines' names are the most frequent
+   * words of their part, and before tallies ranked last its summary held two of them.
+   */
+  @Test
+  void leavesTalliesOut() throws IOException {
+    assertTrue(
+        CoverageSummary.isTally(Rouge.tokens("The children of Harim, three hundred and twenty.")));
+    assertTrue(
+        !CoverageSummary.isTally(Rouge.tokens("And the wall was finished in the month Elul.")));
+    String bible = Files.readString(Path.of("../datasets/sample/king-james-bible.txt"));
+    String nehemiah = bible.substring(bible.indexOf("Nehemiah 1\n"), bible.indexOf("Esther 1\n"));
+    for (Extractive.Sentence s : CoverageSummary.summarize(Prose.of(nehemiah).sentences(), 150)) {
+      assertTrue(!CoverageSummary.isTally(Rouge.tokens(s.text())), s.text());
+    }
+  }
+
   @Test
   void saysARepeatedSentenceOnce() {
     List<Extractive.Sentence> sentences = new ArrayList<>();
