@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.pytorch.jni.JniUtils;
 import io.infinispark.model.HostTensor;
 import io.infinispark.model.MemoryRule;
 import io.infinispark.model.ModelConfig;
@@ -111,8 +112,24 @@ class TrainerTest {
     }
   }
 
+  /**
+   * On one libtorch thread. The one failure seen (a full suite, 2026-12-07: 0.00509 against
+   * 0.00501, passing on every rerun) fits a parallel reduction summing in another order in one of
+   * the two runs, which Adam turns into a whole step of the other sign where a gradient is near
+   * zero; the claim tested is that resuming adds no difference of its own.
+   */
   @Test
   void aResumedRunEndsWithTheSameWeightsAsAnUninterruptedOne() throws IOException {
+    int threads = JniUtils.getNumThreads();
+    JniUtils.setNumThreads(1);
+    try {
+      resumeContinuesExactly();
+    } finally {
+      JniUtils.setNumThreads(threads);
+    }
+  }
+
+  private void resumeContinuesExactly() throws IOException {
     ModelWeights initial = ModelWeights.randomInit(TINY, 12);
     TrainOptions options = options(4, 2e-3);
     Path straight = dir.resolve("straight");
