@@ -127,9 +127,17 @@ public final class CoverageSummary {
       return i;
     }
 
+    /**
+     * The closing sentences, read back from the end; trailing fragments shorter than {@link
+     * #MIN_WORDS} ("Amen.", a signature) are passed over, as everywhere else, so the ending is the
+     * book's last real sentences rather than its last few words.
+     */
     int takeEnding(int first) {
       int budget = (int) (words * ENDING_SHARE);
       int i = tokens.size();
+      while (i - 1 >= first && length(i - 1) < MIN_WORDS) {
+        i--;
+      }
       for (int taken = 0; i - 1 >= first && taken + length(i - 1) <= budget; i--) {
         taken += length(i - 1);
         add(i - 1);

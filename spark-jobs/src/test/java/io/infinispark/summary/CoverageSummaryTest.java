@@ -70,6 +70,20 @@ class CoverageSummaryTest {
         "the dragon came twice: " + chosen);
   }
 
+  /** John ends "… the books that should be written. Amen.": the summary ends on the sentence. */
+  @Test
+  void endsOnTheLastRealSentenceNotATrailingFragment() throws IOException {
+    String bible = Files.readString(Path.of("../datasets/sample/king-james-bible.txt"));
+    String john = bible.substring(bible.indexOf("John 1\n"), bible.indexOf("Acts 1\n"));
+    List<Extractive.Sentence> sentences = Prose.of(john).sentences();
+    Extractive.Sentence last = sentences.get(sentences.size() - 1);
+    assertTrue(Rouge.wordCount(last.text()) < CoverageSummary.MIN_WORDS, last.text());
+    // 600 words: an ending budget (90) that holds that 38-word sentence
+    List<Extractive.Sentence> summary = CoverageSummary.summarize(sentences, 600);
+    Extractive.Sentence end = summary.get(summary.size() - 1);
+    assertTrue(end.text().contains("the books that should be written"), end.text());
+  }
+
   /**
    * On books it was not tuned on (held-out references written for this project before any summary
    * of those books was scored), the default beats the lead baseline on ROUGE-L: the claim README
