@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.infinispark.data.SparkSessions;
 import io.infinispark.pipeline.TinyModel;
+import io.infinispark.testing.SampleBooks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +27,7 @@ class BenchClusterCommandTest {
 
   @Test
   void eachSizeReadsTheSameCorpusAndTheTableComparesThem() throws Exception {
-    String devil = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
+    String devil = SampleBooks.devilsDictionary();
     Path model = TinyModel.write(dir.resolve("model"), List.of(devil.substring(0, 30_000)));
     Path input = Files.createDirectories(dir.resolve("in"));
     int[] lengths = {4_000, 3_000, 2_000, 1_000};

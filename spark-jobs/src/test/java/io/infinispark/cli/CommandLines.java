@@ -2,6 +2,8 @@ package io.infinispark.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -16,6 +18,17 @@ final class CommandLines {
   }
 
   private CommandLines() {}
+
+  /** What a test's Spark job runs on: two local cores, no web UI (ports clash between tests). */
+  static final List<String> LOCAL_SPARK =
+      List.of("--master", "local[2]", "--conf", "spark.ui.enabled=false");
+
+  /** {@link #execute} with {@link #LOCAL_SPARK} appended. */
+  static Captured executeOnLocalSpark(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(LOCAL_SPARK);
+    return execute(all.toArray(String[]::new));
+  }
 
   static Captured execute(String... args) {
     Captured c = new Captured();

@@ -1,6 +1,6 @@
 package io.infinispark.cli;
 
-import static io.infinispark.cli.CommandLines.execute;
+import static io.infinispark.cli.CommandLines.executeOnLocalSpark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,7 +35,7 @@ class EvalCommandTest {
             dir.resolve("filler.txt"),
             "Ships sail over the wide grey sea.\n\nBirds rest on the old stone wall.\nThe lamp burns all night.\n");
     Captured run =
-        execute(
+        executeOnLocalSpark(
             "eval",
             "--model",
             model.toString(),
@@ -52,11 +52,7 @@ class EvalCommandTest {
             "--output",
             dir.toString(),
             "--run-id",
-            "e",
-            "--master",
-            "local[2]",
-            "--conf",
-            "spark.ui.enabled=false");
+            "e");
     assertEquals(0, run.code, run.err.toString());
 
     SparkSession spark = SparkSessions.forTests();
@@ -81,7 +77,7 @@ class EvalCommandTest {
     Path model = TinyModel.write(dir.resolve("model"), List.of(TEXT.repeat(20)));
     String set = dir.resolve("set").toString();
     Captured made =
-        execute(
+        executeOnLocalSpark(
             "datasets",
             "passkey",
             "--model",
@@ -95,15 +91,11 @@ class EvalCommandTest {
             "--digits",
             "3",
             "--out",
-            set,
-            "--master",
-            "local[2]",
-            "--conf",
-            "spark.ui.enabled=false");
+            set);
     assertEquals(0, made.code, made.err.toString());
 
     Captured run =
-        execute(
+        executeOnLocalSpark(
             "eval",
             "--model",
             model.toString(),
@@ -112,11 +104,7 @@ class EvalCommandTest {
             "--output",
             dir.toString(),
             "--run-id",
-            "e",
-            "--master",
-            "local[2]",
-            "--conf",
-            "spark.ui.enabled=false");
+            "e");
     assertEquals(0, run.code, run.err.toString());
     SparkSession spark = SparkSessions.forTests();
     try {
@@ -141,7 +129,7 @@ class EvalCommandTest {
                 "\"segment_length\" : " + TinyModel.SEGMENT,
                 "\"segment_length\" : " + 2 * TinyModel.SEGMENT));
     Captured refused =
-        execute(
+        executeOnLocalSpark(
             "eval",
             "--model",
             other.toString(),
@@ -150,11 +138,7 @@ class EvalCommandTest {
             "--output",
             dir.toString(),
             "--run-id",
-            "refused",
-            "--master",
-            "local[2]",
-            "--conf",
-            "spark.ui.enabled=false");
+            "refused");
     assertEquals(2, refused.code);
     assertTrue(
         refused.err.toString().contains("segments of " + TinyModel.SEGMENT + " tokens"),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.infinispark.data.SparkSessions;
 import io.infinispark.pipeline.TinyModel;
 import io.infinispark.runtime.DevicePolicy;
+import io.infinispark.testing.SampleBooks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +20,7 @@ class GpuCheckCommandTest {
 
   @Test
   void withoutAGpuItSaysSoAndMeasuresTheCpu() throws Exception {
-    String devil = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
+    String devil = SampleBooks.devilsDictionary();
     Path model = TinyModel.write(dir.resolve("model"), List.of(devil.substring(0, 20_000)));
     Path out = dir.resolve("check");
     java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();

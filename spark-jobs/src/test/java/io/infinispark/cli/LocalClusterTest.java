@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infinispark.data.SparkSessions;
 import io.infinispark.pipeline.RecurStage;
 import io.infinispark.pipeline.TinyModel;
+import io.infinispark.testing.SampleBooks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ class LocalClusterTest {
 
   @BeforeAll
   static void embeddedRun() throws IOException {
-    String devil = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
+    String devil = SampleBooks.devilsDictionary();
     model = TinyModel.write(dir.resolve("model"), List.of(devil.substring(0, 30_000)));
     input = Files.createDirectories(dir.resolve("in"));
     // four books of different lengths, so recur has batches for both executors

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.infinispark.cli.CommandLines.Captured;
 import io.infinispark.pipeline.TinyModel;
+import io.infinispark.testing.SampleBooks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -111,8 +112,7 @@ class MainTest {
          "infini_segment_length": 32}
         """
             .formatted(TinyModel.VOCAB));
-    String text =
-        Files.readString(Path.of("../datasets/sample/devils-dictionary.txt")).substring(0, 20_000);
+    String text = SampleBooks.devilsDictionary().substring(0, 20_000);
     new io.infinispark.tokenizer.BpeTrainer(TinyModel.VOCAB, 2)
         .train(java.util.List.of(text))
         .save(llama.resolve("tokenizer.json"));

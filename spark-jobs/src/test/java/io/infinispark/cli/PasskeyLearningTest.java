@@ -1,6 +1,7 @@
 package io.infinispark.cli;
 
 import static io.infinispark.cli.CommandLines.execute;
+import static io.infinispark.cli.CommandLines.executeOnLocalSpark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,9 +12,8 @@ import io.infinispark.model.MemoryRule;
 import io.infinispark.model.ModelConfig;
 import io.infinispark.model.ModelWeights;
 import io.infinispark.model.Safetensors;
+import io.infinispark.testing.SampleBooks;
 import io.infinispark.tokenizer.BpeTrainer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -45,12 +45,8 @@ class PasskeyLearningTest {
 
   @Test
   void aSmallModelTrainedOnOneSegmentPasskeysAnswersFreshOnes(@TempDir Path dir) throws Exception {
-    String bible =
-        Files.readString(
-            Path.of("../datasets/sample/king-james-bible.txt"), StandardCharsets.UTF_8);
-    String devil =
-        Files.readString(
-            Path.of("../datasets/sample/devils-dictionary.txt"), StandardCharsets.UTF_8);
+    String bible = SampleBooks.bible();
+    String devil = SampleBooks.devilsDictionary();
     Path model = smallModel(dir.resolve("init"), bible.substring(0, 200_000));
     Path corpus = dir.resolve("corpus");
     TrainCommandTest.writeCorpus(corpus, bible, devil);
@@ -100,7 +96,7 @@ class PasskeyLearningTest {
     assertEquals(0, trained.code, trained.err.toString());
 
     Captured evaluated =
-        execute(
+        executeOnLocalSpark(
             "eval",
             "--model",
             out.resolve("checkpoint").toString(),
@@ -115,11 +111,7 @@ class PasskeyLearningTest {
             "--output",
             dir.toString(),
             "--run-id",
-            "e",
-            "--master",
-            "local[2]",
-            "--conf",
-            "spark.ui.enabled=false");
+            "e");
     assertEquals(0, evaluated.code, evaluated.err.toString());
 
     SparkSession spark = SparkSessions.forTests();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infinispark.pipeline.TinyModel;
+import io.infinispark.testing.SampleBooks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +29,7 @@ class RapidsExplainTest {
     String jar = System.getProperty("infinispark.rapids.jar");
     assertNotNull(jar, "the build fetches the RAPIDS jar for this test (spark-jobs/pom.xml)");
     assertTrue(Files.isRegularFile(Path.of(jar)), jar);
-    String devil = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
+    String devil = SampleBooks.devilsDictionary();
     Path model = TinyModel.write(dir.resolve("model"), List.of(devil.substring(0, 20_000)));
     Path input = Files.createDirectories(dir.resolve("in"));
     Files.writeString(input.resolve("a.txt"), devil.substring(0, 3_000));

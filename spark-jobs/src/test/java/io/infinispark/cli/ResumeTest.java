@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infinispark.data.SparkSessions;
 import io.infinispark.pipeline.RecurStage;
 import io.infinispark.pipeline.TinyModel;
+import io.infinispark.testing.SampleBooks;
 import io.infinispark.tokenizer.TextTokenizer;
 import io.infinispark.tokenizer.Tokenizers;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ class ResumeTest {
 
   @Test
   void aRunKilledMidRecurSaysSoAndResumesToTheUninterruptedNumbers() throws Exception {
-    String devil = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
+    String devil = SampleBooks.devilsDictionary();
     Path model = TinyModel.write(dir.resolve("model"), List.of(devil.substring(0, 30_000)));
     Path input = Files.createDirectories(dir.resolve("in"));
     int[] lengths = {5_000, 3_500, 2_500, 1_500};
@@ -131,7 +132,7 @@ class ResumeTest {
    */
   @Test
   void chaptersAppendedToAKeptBookScoreAsIfReadWithIt() throws Exception {
-    String devil = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
+    String devil = SampleBooks.devilsDictionary();
     Path model = TinyModel.write(dir.resolve("model"), List.of(devil.substring(0, 30_000)));
     String whole = devil.substring(40_000, 44_000);
     int split = segmentBoundary(model, whole, 2_000);

@@ -7,8 +7,8 @@ import io.infinispark.data.SparkSessions;
 import io.infinispark.model.Checkpoint;
 import io.infinispark.model.ModelWeights;
 import io.infinispark.pipeline.TinyModel;
+import io.infinispark.testing.SampleBooks;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,12 +29,8 @@ class TrainCommandTest {
 
   @Test
   void trainsChecksResumesAndLeavesALoadableModel() throws IOException {
-    String bible =
-        Files.readString(
-            Path.of("../datasets/sample/king-james-bible.txt"), StandardCharsets.UTF_8);
-    String devil =
-        Files.readString(
-            Path.of("../datasets/sample/devils-dictionary.txt"), StandardCharsets.UTF_8);
+    String bible = SampleBooks.bible();
+    String devil = SampleBooks.devilsDictionary();
     Path model = TinyModel.write(dir.resolve("tiny"), List.of(bible.substring(0, 200_000)));
     Path corpus = dir.resolve("corpus");
     writeCorpus(corpus, bible, devil);

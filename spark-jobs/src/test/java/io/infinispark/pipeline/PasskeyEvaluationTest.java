@@ -9,7 +9,7 @@ import io.infinispark.data.passkey.PasskeySpec;
 import io.infinispark.eval.PasskeyScoring;
 import io.infinispark.runtime.DevicePolicy;
 import io.infinispark.runtime.RecurOptions;
-import java.nio.file.Files;
+import io.infinispark.testing.SampleBooks;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +91,7 @@ class PasskeyEvaluationTest {
   /** An untrained tiny model whose tokenizer knows the passkey prompt's words and digits. */
   private static ModelBundle tinyModel(Path dir) throws Exception {
     String text =
-        Files.readString(Path.of("../datasets/sample/devils-dictionary.txt")).substring(0, 40_000)
+        SampleBooks.devilsDictionary().substring(0, 40_000)
             + " The grass is green. The sky is blue. The sun is yellow. Here we go. There and back again."
             + " There is an important info hidden inside a lot of irrelevant text. What is the pass key? 0123456789";
     return ModelBundle.load(TinyModel.write(dir.resolve("model"), List.of(text)));

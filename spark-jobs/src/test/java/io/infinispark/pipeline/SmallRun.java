@@ -4,6 +4,7 @@ import io.infinispark.data.passkey.PasskeySets;
 import io.infinispark.data.passkey.PasskeySpec;
 import io.infinispark.runtime.DevicePolicy;
 import io.infinispark.runtime.RecurOptions;
+import io.infinispark.testing.SampleBooks;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ public final class SmallRun {
 
   /** Writes the run to {@code dir/run} and returns that directory. */
   public static Path create(SparkSession spark, Path dir) throws IOException {
-    String devil = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
+    String devil = SampleBooks.devilsDictionary();
     ModelBundle bundle =
         ModelBundle.load(
             TinyModel.write(dir.resolve("model"), List.of(devil.substring(0, 60_000))));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infinispark.eval.Rouge;
+import io.infinispark.testing.SampleBooks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +17,7 @@ import org.junit.jupiter.api.Test;
 class CoverageSummaryTest {
   @Test
   void fillsItsBudgetNeverBeyondInDocumentOrderFromOpeningToEnding() throws IOException {
-    String bible = Files.readString(Path.of("../datasets/sample/king-james-bible.txt"));
-    String job = bible.substring(bible.indexOf("Job 1\n"), bible.indexOf("Psalms 1\n"));
+    String job = SampleBooks.bibleBook("Job 1", "Psalms 1");
     List<Extractive.Sentence> sentences = Prose.of(job).sentences();
     for (int words : new int[] {60, 150, 230, 600}) {
       List<Extractive.Sentence> summary = CoverageSummary.summarize(sentences, words);
@@ -42,8 +42,7 @@ class CoverageSummaryTest {
         CoverageSummary.isTally(Rouge.tokens("The children of Harim, three hundred and twenty.")));
     assertTrue(
         !CoverageSummary.isTally(Rouge.tokens("And the wall was finished in the month Elul.")));
-    String bible = Files.readString(Path.of("../datasets/sample/king-james-bible.txt"));
-    String nehemiah = bible.substring(bible.indexOf("Nehemiah 1\n"), bible.indexOf("Esther 1\n"));
+    String nehemiah = SampleBooks.bibleBook("Nehemiah 1", "Esther 1");
     for (Extractive.Sentence s : CoverageSummary.summarize(Prose.of(nehemiah).sentences(), 150)) {
       assertTrue(!CoverageSummary.isTally(Rouge.tokens(s.text())), s.text());
     }
@@ -73,8 +72,7 @@ class CoverageSummaryTest {
   /** John ends "… the books that should be written. Amen.": the summary ends on the sentence. */
   @Test
   void endsOnTheLastRealSentenceNotATrailingFragment() throws IOException {
-    String bible = Files.readString(Path.of("../datasets/sample/king-james-bible.txt"));
-    String john = bible.substring(bible.indexOf("John 1\n"), bible.indexOf("Acts 1\n"));
+    String john = SampleBooks.bibleBook("John 1", "Acts 1");
     List<Extractive.Sentence> sentences = Prose.of(john).sentences();
     Extractive.Sentence last = sentences.get(sentences.size() - 1);
     assertTrue(Rouge.wordCount(last.text()) < CoverageSummary.MIN_WORDS, last.text());

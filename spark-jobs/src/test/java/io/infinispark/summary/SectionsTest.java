@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.infinispark.eval.Rouge;
+import io.infinispark.testing.SampleBooks;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,7 @@ class SectionsTest {
 
   @BeforeAll
   static void read() throws IOException {
-    bible = Files.readString(Path.of("../datasets/sample/king-james-bible.txt"));
+    bible = SampleBooks.bible();
   }
 
   @Test
@@ -60,7 +59,7 @@ class SectionsTest {
 
   @Test
   void withoutHeadingsATextIsCutIntoEqualSpans() throws IOException {
-    String devil = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
+    String devil = SampleBooks.devilsDictionary();
     Prose prose = Prose.of(devil);
     List<Sections.Section> sections = Sections.of(prose, devil.length());
     long total = prose.sentences().stream().mapToLong(s -> Rouge.wordCount(s.text())).sum();

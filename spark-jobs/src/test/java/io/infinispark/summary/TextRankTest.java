@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.infinispark.eval.Rouge;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.infinispark.testing.SampleBooks;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +45,7 @@ class TextRankTest {
 
   @Test
   void aBookSummaryIsDeterministicAndSpreadOverTheBook() throws Exception {
-    String bible = Files.readString(Path.of("../datasets/sample/king-james-bible.txt"));
+    String bible = SampleBooks.bible();
     List<Extractive.Sentence> summary = TextRank.summarize(Prose.of(bible).sentences(), 400);
     assertEquals(summary, TextRank.summarize(Prose.of(bible).sentences(), 400));
     assertTrue(summary.size() >= 5, "only " + summary.size() + " sentences");

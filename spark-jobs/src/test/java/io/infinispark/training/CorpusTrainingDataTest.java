@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.infinispark.data.passkey.PasskeyGenerator;
 import io.infinispark.data.passkey.PasskeySpec;
+import io.infinispark.testing.SampleBooks;
 import io.infinispark.tokenizer.TextTokenizer;
 import io.infinispark.tokenizer.Tokenizers;
 import io.infinispark.train.TrainingExample;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +32,7 @@ class CorpusTrainingDataTest {
 
   /** Training data from 200,000 characters of a bundled book, passkeys in the paper's wording. */
   private static CorpusTrainingData corpusData() throws Exception {
-    String book = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
+    String book = SampleBooks.devilsDictionary();
     PasskeyGenerator passkeys = new PasskeyGenerator(PasskeySpec.paper(), tokenizer);
     return new CorpusTrainingData(
         List.of(tokenizer.encode(book.substring(0, 200_000))), List.of(), passkeys, tokenizer);
@@ -41,7 +41,7 @@ class CorpusTrainingDataTest {
   @Test
   void inABookTheNeedleSitsOnceInCorpusTextBeforeItsLimitAndTheAnswerEndsTheWindow()
       throws Exception {
-    String book = Files.readString(Path.of("../datasets/sample/devils-dictionary.txt"));
+    String book = SampleBooks.devilsDictionary();
     int[] corpus = tokenizer.encode(book.substring(0, 200_000));
     CorpusTrainingData data =
         new CorpusTrainingData(
