@@ -39,6 +39,9 @@ public final class InfiniTransformer implements AutoCloseable {
   /** Logits (B, T, V) in float32 and the memory after the segment. */
   public record StepOutput(NDArray logits, List<LayerMemory> memory) {}
 
+  /** The final norm's output (B, T, D), before the vocabulary projection, and the next memory. */
+  public record HiddenOutput(NDArray states, List<LayerMemory> memory) {}
+
   private InfiniTransformer(ModelParameters parameters, boolean ownsParameters) {
     this.config = parameters.config();
     this.parameters = parameters;
@@ -159,6 +162,16 @@ public final class InfiniTransformer implements AutoCloseable {
    * the given one (so a trainer can keep gradients flowing through the memory).
    */
   public StepOutput forward(NDArray tokens, NDArray keep, List<LayerMemory> memory) {
+    HiddenOutput out = hidden(tokens, keep, memory);
+    return new StepOutput(logits(out.states()), out.memory());
+  }
+
+  /**
+   * {@link #forward} up to the final norm. The projection onto the vocabulary is the largest matmul
+   * of a small model (d·V per token, more than a layer's); a trainer that scores only some
+   * positions projects only those, with {@link #logits}.
+   */
+  public HiddenOutput hidden(NDArray tokens, NDArray keep, List<LayerMemory> memory) {
     Shape shape = tokens.getShape();
     if (shape.dimension() != 2 || shape.get(1) > config.segmentLength()) {
       throw new IllegalArgumentException(
@@ -181,9 +194,12 @@ public final class InfiniTransformer implements AutoCloseable {
         next.add(out.memory());
       }
     }
-    NDArray h = DecoderBlock.rmsNorm(x, finalNorm, config.normEps());
-    NDArray logits = Linear.linear(h, output).singletonOrThrow();
-    return new StepOutput(logits.toType(DataType.FLOAT32, false), next);
+    return new HiddenOutput(DecoderBlock.rmsNorm(x, finalNorm, config.normEps()), next);
+  }
+
+  /** Logits (…, V) in float32 of final states (…, D) from {@link #hidden}. */
+  public NDArray logits(NDArray states) {
+    return Linear.linear(states, output).singletonOrThrow().toType(DataType.FLOAT32, false);
   }
 
   static NDArray causalBias(NDManager manager, int length) {

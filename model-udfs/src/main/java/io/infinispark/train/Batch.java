@@ -53,22 +53,41 @@ record Batch(List<TrainingExample> examples, float[][] textWeights, float[][] an
     return out;
   }
 
-  /** Targets of positions [from, to): the tokens one further on, as int64 for gather. */
-  long[] targets(int from, int to) {
-    long[] out = new long[lanes() * (to - from)];
+  /**
+   * The predictions of positions [from, to) that carry loss weight, each as its row in the
+   * segment's flattened (lanes · (to − from)) positions, its lane, target and two weights. A
+   * passkey lane scores only its answer, so most of a segment's positions need no logits at all.
+   */
+  record Scored(long[] rows, int[] lanes, long[] targets, float[] text, float[] answer) {
+    int size() {
+      return rows.length;
+    }
+  }
+
+  Scored scored(int from, int to) {
+    int width = to - from;
+    int n = 0;
+    for (int lane = 0; lane < lanes(); lane++) {
+      for (int i = from; i < to; i++) {
+        if (textWeights[lane][i] > 0 || answerWeights[lane][i] > 0) {
+          n++;
+        }
+      }
+    }
+    Scored out = new Scored(new long[n], new int[n], new long[n], new float[n], new float[n]);
+    int k = 0;
     for (int lane = 0; lane < lanes(); lane++) {
       int[] tokens = examples.get(lane).tokens();
       for (int i = from; i < to; i++) {
-        out[lane * (to - from) + i - from] = tokens[i + 1];
+        if (textWeights[lane][i] > 0 || answerWeights[lane][i] > 0) {
+          out.rows[k] = (long) lane * width + i - from;
+          out.lanes[k] = lane;
+          out.targets[k] = tokens[i + 1];
+          out.text[k] = textWeights[lane][i];
+          out.answer[k] = answerWeights[lane][i];
+          k++;
+        }
       }
-    }
-    return out;
-  }
-
-  static float[] slice(float[][] weights, int from, int to) {
-    float[] out = new float[weights.length * (to - from)];
-    for (int lane = 0; lane < weights.length; lane++) {
-      System.arraycopy(weights[lane], from, out, lane * (to - from), to - from);
     }
     return out;
   }

@@ -220,14 +220,13 @@ public final class Trainer implements AutoCloseable {
   /**
    * Reads the batch's K segments in order and sums the weighted NLL. Returns {loss, mean text NLL,
    * passkeyWeight · mean answer NLL, lanes whose answer is predicted exactly, lanes with an answer}
-   * as float32 scalars in {@code scope}.
+   * as float32 scalars in {@code scope}. Logits are computed only where a prediction is scored.
    */
-  private NDArray[] windowLoss(NDManager scope, Batch batch, boolean carryMemory) {
+  NDArray[] windowLoss(NDManager scope, Batch batch, boolean carryMemory) {
     ModelConfig config = parameters.config();
     int lanes = batch.lanes();
     int t = config.segmentLength();
     List<LayerMemory> memory = emptyMemory(scope, lanes);
-    NDArray loss = scope.zeros(new Shape());
     NDArray text = scope.zeros(new Shape());
     NDArray answer = scope.zeros(new Shape());
     NDArray keep = scope.ones(new Shape(lanes, t));
@@ -235,35 +234,42 @@ public final class Trainer implements AutoCloseable {
     NDArray answerTokens = scope.zeros(new Shape(lanes));
     for (int s = 0; s < options.windowSegments(); s++) {
       int from = s * t;
-      int to = from + t;
-      NDArray tokens = scope.create(batch.tokens(from, to), new Shape(lanes, t));
-      NDArray targets = scope.create(batch.targets(from, to), new Shape(lanes, t, 1));
-      InfiniTransformer.StepOutput out =
-          model.forward(tokens, keep, carryMemory ? memory : emptyMemory(scope, lanes));
-      NDArray nll = out.logits().logSoftmax(-1).gather(targets, -1).reshape(lanes, t).neg();
-      NDArray textWeights =
-          scope.create(Batch.slice(batch.textWeights(), from, to), new Shape(lanes, t));
-      NDArray answerWeights =
-          scope.create(Batch.slice(batch.answerWeights(), from, to), new Shape(lanes, t));
-      NDArray weightedText = nll.mul(textWeights).sum();
-      NDArray weightedAnswer = nll.mul(answerWeights).sum();
-      loss = loss.add(weightedText).add(weightedAnswer);
-      text = text.add(weightedText);
-      answer = answer.add(weightedAnswer);
-      NDArray isAnswer = answerWeights.gt(0);
-      NDArray top =
-          out.logits().argMax(-1).toType(DataType.INT32, false).eq(targets.reshape(lanes, t));
-      answerHits =
-          answerHits.add(
-              top.logicalAnd(isAnswer).toType(DataType.FLOAT32, false).sum(new int[] {1}));
-      answerTokens = answerTokens.add(isAnswer.toType(DataType.FLOAT32, false).sum(new int[] {1}));
+      NDArray tokens = scope.create(batch.tokens(from, from + t), new Shape(lanes, t));
+      InfiniTransformer.HiddenOutput out =
+          model.hidden(tokens, keep, carryMemory ? memory : emptyMemory(scope, lanes));
       memory = out.memory();
+      Batch.Scored scored = batch.scored(from, from + t);
+      if (scored.size() == 0) {
+        continue;
+      }
+      NDArray states =
+          out.states()
+              .reshape(lanes * t, config.dModel())
+              .get(new NDIndex("{}", scope.create(scored.rows())));
+      NDArray logits = model.logits(states); // (n, V)
+      NDArray targets = scope.create(scored.targets(), new Shape(scored.size(), 1));
+      NDArray nll = logits.logSoftmax(-1).gather(targets, -1).reshape(scored.size()).neg();
+      NDArray answerWeights = scope.create(scored.answer());
+      text = text.add(nll.mul(scope.create(scored.text())).sum());
+      answer = answer.add(nll.mul(answerWeights).sum());
+      // each scored row's lane as a one-hot (lanes, n), to count answer tokens per lane
+      NDArray laneOf =
+          scope
+              .create(scored.lanes())
+              .expandDims(0)
+              .eq(scope.arange(lanes).expandDims(1))
+              .toType(DataType.FLOAT32, false);
+      NDArray isAnswer = answerWeights.gt(0).toType(DataType.FLOAT32, false);
+      NDArray top =
+          logits.argMax(-1).eq(targets.reshape(scored.size())).toType(DataType.FLOAT32, false);
+      answerHits = answerHits.add(laneOf.matMul(top.mul(isAnswer)));
+      answerTokens = answerTokens.add(laneOf.matMul(isAnswer));
     }
     NDArray answered = answerTokens.gt(0);
     NDArray exact =
         answerHits.eq(answerTokens).logicalAnd(answered).toType(DataType.FLOAT32, false).sum();
     return new NDArray[] {
-      loss, text, answer, exact, answered.toType(DataType.FLOAT32, false).sum()
+      text.add(answer), text, answer, exact, answered.toType(DataType.FLOAT32, false).sum()
     };
   }
 

@@ -1,6 +1,7 @@
 package io.infinispark.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -40,12 +41,20 @@ class BatchTest {
       assertEquals(1.0 / (2 * (length - 1)), batch.textWeights()[0][i], 1e-9);
       assertEquals(0, batch.answerWeights()[0][i]);
     }
-    long[] targets = batch.targets(0, length - 1);
-    for (int i = answerStart - 1; i < answerStart - 1 + answerLength; i++) {
-      assertEquals(
-          passkey[i + 1],
-          targets[2 * (length - 1) + i],
-          "the scored targets are the answer's tokens");
+    // the predictions [8, 39): text lanes score all 31; the passkey lane only its answer's
+    Batch.Scored scored = batch.scored(8, length - 1);
+    int segment = length - 1 - 8;
+    assertEquals(2 * segment + answerLength, scored.size());
+    for (int k = 0; k < scored.size(); k++) {
+      int lane = scored.lanes()[k];
+      int i = (int) (scored.rows()[k] - (long) lane * segment) + 8;
+      int[] tokens = lane == 2 ? passkey : text;
+      assertEquals(tokens[i + 1], scored.targets()[k], "row " + k + " predicts its next token");
+      assertEquals(batch.textWeights()[lane][i], scored.text()[k]);
+      assertEquals(batch.answerWeights()[lane][i], scored.answer()[k]);
+      if (lane == 2) {
+        assertTrue(i + 1 >= answerStart && i + 1 < answerStart + answerLength, "position " + i);
+      }
     }
   }
 }

@@ -4,8 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import io.infinispark.model.HostTensor;
+import io.infinispark.model.InfiniTransformer;
+import io.infinispark.model.LayerMemory;
 import io.infinispark.model.MemoryRule;
 import io.infinispark.model.ModelConfig;
 import io.infinispark.model.ModelWeights;
@@ -89,6 +96,95 @@ class TrainerTest {
       assertTrue(after.loss() < before.loss() - 1e-3, before.loss() + " → " + after.loss());
       assertTrue(before.gradientNorm() > 0 && Double.isFinite(before.gradientNorm()));
     }
+  }
+
+  /**
+   * The step's loss projects only the scored positions onto the vocabulary; it must equal the
+   * weighted NLL of the full logits, recomputed here in float64 from a separately loaded model.
+   */
+  @Test
+  void theLossIsTheWeightedNllOfTheFullLogits() throws IOException {
+    SplittableRandom random = new SplittableRandom(System.nanoTime());
+    TrainOptions options = options(1, 1e-3);
+    int t = TINY.segmentLength();
+    int length = options.windowSegments() * t + 1;
+    SyntheticData data = new SyntheticData(false);
+    Batch batch =
+        Batch.of(
+            List.of(
+                data.text(random, length),
+                data.passkey(random, length, t + 3, t, 1),
+                data.passkey(random, length, 2 * t + 5, 2 * t, 1)),
+            options.passkeyWeight());
+    ModelWeights weights = ModelWeights.randomInit(TINY, random.nextLong());
+    double[] expected = referenceLoss(weights, batch, options.windowSegments());
+    try (Trainer trainer = Trainer.start(weights, options, data, dir, tokenizer());
+        NDManager scope = NDManager.newBaseManager(Device.cpu())) {
+      NDArray[] sums = trainer.windowLoss(scope, batch, true);
+      assertEquals(expected[0], sums[1].getFloat(), 1e-4 * expected[0], "text");
+      assertEquals(expected[1], sums[2].getFloat(), 1e-4 * expected[1], "answer");
+      assertEquals(expected[0] + expected[1], sums[0].getFloat(), 1e-4 * expected[0], "loss");
+      assertEquals(expected[2], sums[3].getFloat(), "exact answers");
+      assertEquals(2, sums[4].getFloat(), "answered lanes");
+    }
+  }
+
+  /** {text, answer, exact}: float64 log-softmax of every position's logits, weighted. */
+  private static double[] referenceLoss(ModelWeights weights, Batch batch, int segments) {
+    int lanes = batch.lanes();
+    int t = TINY.segmentLength();
+    int v = TINY.vocabSize();
+    double text = 0;
+    double answer = 0;
+    int[] hits = new int[lanes];
+    int[] answers = new int[lanes];
+    try (InfiniTransformer model = InfiniTransformer.load(weights, Device.cpu(), DataType.FLOAT32);
+        NDManager scope = NDManager.newBaseManager(Device.cpu())) {
+      List<LayerMemory> memory = new ArrayList<>();
+      for (int i = 0; i < TINY.nLayers(); i++) {
+        memory.add(LayerMemory.empty(scope, TINY, lanes));
+      }
+      for (int s = 0; s < segments; s++) {
+        InfiniTransformer.StepOutput out =
+            model.forward(
+                scope.create(batch.tokens(s * t, s * t + t), new Shape(lanes, t)),
+                scope.ones(new Shape(lanes, t)),
+                memory);
+        memory = out.memory();
+        float[] logits = out.logits().toFloatArray();
+        for (int lane = 0; lane < lanes; lane++) {
+          int[] tokens = batch.examples().get(lane).tokens();
+          for (int i = 0; i < t; i++) {
+            int at = s * t + i;
+            int row = (lane * t + i) * v;
+            double max = Double.NEGATIVE_INFINITY;
+            int argMax = 0;
+            for (int w = 0; w < v; w++) {
+              if (logits[row + w] > max) {
+                max = logits[row + w];
+                argMax = w;
+              }
+            }
+            double sum = 0;
+            for (int w = 0; w < v; w++) {
+              sum += Math.exp(logits[row + w] - max);
+            }
+            double nll = Math.log(sum) + max - logits[row + tokens[at + 1]];
+            text += batch.textWeights()[lane][at] * nll;
+            answer += batch.answerWeights()[lane][at] * nll;
+            if (batch.answerWeights()[lane][at] > 0) {
+              answers[lane]++;
+              hits[lane] += argMax == tokens[at + 1] ? 1 : 0;
+            }
+          }
+        }
+      }
+    }
+    int exact = 0;
+    for (int lane = 0; lane < lanes; lane++) {
+      exact += answers[lane] > 0 && hits[lane] == answers[lane] ? 1 : 0;
+    }
+    return new double[] {text, answer, exact};
   }
 
   @Test
