@@ -64,12 +64,16 @@ record Batch(List<TrainingExample> examples, float[][] textWeights, float[][] an
     }
   }
 
+  private boolean isScored(int lane, int position) {
+    return textWeights[lane][position] > 0 || answerWeights[lane][position] > 0;
+  }
+
   Scored scored(int from, int to) {
     int width = to - from;
     int n = 0;
     for (int lane = 0; lane < lanes(); lane++) {
       for (int i = from; i < to; i++) {
-        if (textWeights[lane][i] > 0 || answerWeights[lane][i] > 0) {
+        if (isScored(lane, i)) {
           n++;
         }
       }
@@ -79,7 +83,7 @@ record Batch(List<TrainingExample> examples, float[][] textWeights, float[][] an
     for (int lane = 0; lane < lanes(); lane++) {
       int[] tokens = examples.get(lane).tokens();
       for (int i = from; i < to; i++) {
-        if (textWeights[lane][i] > 0 || answerWeights[lane][i] > 0) {
+        if (isScored(lane, i)) {
           out.rows[k] = (long) lane * width + i - from;
           out.lanes[k] = lane;
           out.targets[k] = tokens[i + 1];

@@ -14,6 +14,7 @@ import io.infinispark.runtime.DevicePolicy;
 import io.infinispark.runtime.ExecutorModels;
 import io.infinispark.runtime.RecurOptions;
 import io.infinispark.summary.SummaryMethods;
+import io.infinispark.testing.SampleBooks;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -43,9 +44,8 @@ class PipelineJobTest {
   @BeforeAll
   static void setUp() throws IOException {
     spark = SparkSessions.forTests();
-    Path sample = Path.of("../datasets/sample");
-    devil = Files.readString(sample.resolve("devils-dictionary.txt"));
-    String jargon = Files.readString(sample.resolve("jargon-file.txt"));
+    devil = SampleBooks.devilsDictionary();
+    String jargon = SampleBooks.read("jargon-file.txt");
     model =
         ModelBundle.load(
             TinyModel.write(dir.resolve("model"), List.of(devil.substring(0, 60_000))));
@@ -58,9 +58,7 @@ class PipelineJobTest {
     Files.writeString(
         input.resolve("more.jsonl"),
         "{\"id\": \"bible\", \"title\": \"Genesis\", \"text\": "
-            + new ObjectMapper()
-                .writeValueAsString(
-                    Files.readString(sample.resolve("king-james-bible.txt")).substring(0, 7_000))
+            + new ObjectMapper().writeValueAsString(SampleBooks.bible().substring(0, 7_000))
             + ", \"summary\": \"God created the heaven and the earth, and made man.\"}\n"
             + "{\"id\": \"devil\", \"text\": \"a duplicate id\"}\n");
   }

@@ -89,7 +89,7 @@ class CoverageSummaryTest {
    */
   @Test
   void beatsTheLeadBaselineOnTheHeldOutBooks() throws IOException {
-    List<String> lines = Files.readAllLines(Path.of("../datasets/sample/king-james-bible.txt"));
+    List<String> lines = SampleBooks.bible().lines().toList();
     ObjectMapper json = new ObjectMapper();
     double lead = 0;
     double coverage = 0;

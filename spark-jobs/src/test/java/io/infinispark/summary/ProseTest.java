@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.infinispark.eval.Rouge;
+import io.infinispark.testing.SampleBooks;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,7 @@ class ProseTest {
   @ParameterizedTest
   @ValueSource(strings = {"king-james-bible.txt", "devils-dictionary.txt", "jargon-file.txt"})
   void everyBundledTextReadsAsProseMappedToItsSource(String file) throws IOException {
-    String text = Files.readString(Path.of("../datasets/sample", file));
+    String text = SampleBooks.read(file);
     List<Extractive.Sentence> sentences = Prose.of(text).sentences();
     assertTrue(sentences.size() > 1_000, file + ": " + sentences.size() + " sentences");
     int previousEnd = 0;
