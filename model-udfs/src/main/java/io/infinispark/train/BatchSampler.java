@@ -27,9 +27,15 @@ final class BatchSampler {
     int firstRecall = firstPasskey - options.recallLanes();
     for (int lane = 0; lane < options.lanes(); lane++) {
       if (lane >= firstPasskey) {
+        int boundary = answerBoundary(random);
         examples.add(
             data.passkey(
-                random, length, passkeyTokens(random, step), needleBefore(length), digits(random)));
+                random,
+                length,
+                passkeyTokens(random, step),
+                needleBefore(length, boundary),
+                digits(random),
+                boundary));
       } else if (lane >= firstRecall) {
         examples.add(recall(random, data.text(random, length).tokens().clone()));
       } else {
@@ -74,8 +80,29 @@ final class BatchSampler {
     return min == max ? min : min + random.nextInt(max - min + 1);
   }
 
-  /** The question and answer are in the window's last segment: the needle must end before it. */
-  private int needleBefore(int length) {
-    return options.passkeyThroughMemory() ? (options.windowSegments() - 1) * segmentLength : length;
+  /**
+   * The last segment boundary for a {@code passkeyAcrossBoundary} share of the examples, else
+   * {@link TrainingData#ANSWER_AT_END}; nothing drawn when the option is 0 (older runs reproduce).
+   */
+  private int answerBoundary(SplittableRandom random) {
+    double share = options.passkeyAcrossBoundary();
+    return share > 0 && random.nextDouble() < share
+        ? (options.windowSegments() - 1) * segmentLength
+        : TrainingData.ANSWER_AT_END;
+  }
+
+  /**
+   * Through the memory, the needle must end before the question's segment: the last, or the one
+   * before an answer boundary.
+   */
+  private int needleBefore(int length, int answerBoundary) {
+    if (!options.passkeyThroughMemory()) {
+      return length;
+    }
+    int questionSegment =
+        answerBoundary == TrainingData.ANSWER_AT_END
+            ? options.windowSegments() - 1
+            : answerBoundary / segmentLength - 1;
+    return questionSegment * segmentLength;
   }
 }

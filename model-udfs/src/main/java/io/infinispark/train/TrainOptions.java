@@ -25,6 +25,9 @@ package io.infinispark.train;
  *     uniform and most short examples can be answered by local attention alone
  * @param passkeyMinDigits shortest passkey key, in digits
  * @param passkeyMaxDigits longest passkey key; each example's length is drawn uniformly in between
+ * @param passkeyAcrossBoundary fraction of passkey examples whose answer is placed across the last
+ *     segment boundary (one of its tokens read from a fresh segment, with only the memory behind
+ *     it), the rest ending the window; 0 in runs from before the option
  * @param seed seeds batches (by step, so a resumed run draws the same ones)
  * @param checkpointEvery steps between checkpoints
  * @param validateEvery steps between held-out evaluations (with and without memory)
@@ -47,6 +50,7 @@ public record TrainOptions(
     boolean passkeyThroughMemory,
     int passkeyMinDigits,
     int passkeyMaxDigits,
+    double passkeyAcrossBoundary,
     long seed,
     int checkpointEvery,
     int validateEvery) {
@@ -84,6 +88,14 @@ public record TrainOptions(
         passkeyMinDigits >= 1 && passkeyMinDigits <= passkeyMaxDigits && passkeyMaxDigits <= 18,
         "passkeyMinDigits..passkeyMaxDigits (1..18)",
         passkeyMinDigits + ".." + passkeyMaxDigits);
+    require(
+        passkeyAcrossBoundary >= 0 && passkeyAcrossBoundary <= 1,
+        "passkeyAcrossBoundary (0..1)",
+        passkeyAcrossBoundary);
+    require(
+        passkeyAcrossBoundary == 0 || windowSegments >= (passkeyThroughMemory ? 3 : 2),
+        "passkeyAcrossBoundary (needs windowSegments ≥ 2, ≥ 3 through the memory)",
+        passkeyAcrossBoundary);
     require(checkpointEvery >= 1, "checkpointEvery", checkpointEvery);
     require(validateEvery >= 1, "validateEvery", validateEvery);
   }

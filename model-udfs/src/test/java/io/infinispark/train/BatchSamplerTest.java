@@ -23,7 +23,7 @@ class BatchSamplerTest {
   void recallLanesRepeatOneSpanLaterInTheWindowAndTextLanesDoNot() {
     TrainOptions options =
         new TrainOptions(
-            10, 4, 3, 1e-3, 0.01, 0, 1, 0.1, 1, 1, 2, SPAN, 1, 1, false, 5, 5, 9, 5, 5);
+            10, 4, 3, 1e-3, 0.01, 0, 1, 0.1, 1, 1, 2, SPAN, 1, 1, false, 5, 5, 0, 9, 5, 5);
     BatchSampler sampler = new BatchSampler(new TrainerTest.SyntheticData(false), options, SEGMENT);
     for (int step = 0; step < 20; step++) {
       Batch batch = sampler.batch(step);
@@ -46,7 +46,8 @@ class BatchSamplerTest {
   void passkeyLanesThatMustGoThroughTheMemorySpanTwoSegmentsOrMoreAndEndTheirNeedleEarly() {
     int k = 4;
     TrainOptions options =
-        new TrainOptions(10, 3, k, 1e-3, 0.01, 0, 1, 0.1, 1, 3, 0, SPAN, 1, 5, true, 5, 5, 9, 5, 5);
+        new TrainOptions(
+            10, 3, k, 1e-3, 0.01, 0, 1, 0.1, 1, 3, 0, SPAN, 1, 5, true, 5, 5, 0, 9, 5, 5);
     List<int[]> asked = new ArrayList<>(); // {exampleTokens, needleBefore}
     TrainingData data =
         new TrainerTest.SyntheticData(false) {
@@ -56,9 +57,11 @@ class BatchSamplerTest {
               int length,
               int exampleTokens,
               int needleBefore,
-              int digits) {
+              int digits,
+              int answerBoundary) {
             asked.add(new int[] {exampleTokens, needleBefore});
-            return super.passkey(random, length, exampleTokens, needleBefore, digits);
+            return super.passkey(
+                random, length, exampleTokens, needleBefore, digits, answerBoundary);
           }
         };
     BatchSampler sampler = new BatchSampler(data, options, SEGMENT);
@@ -72,6 +75,55 @@ class BatchSamplerTest {
       segments.add((a[0] + SEGMENT - 1) / SEGMENT);
     }
     assertEquals(Set.of(2, 3, 4), segments, "once grown, every span from 2 to K segments is drawn");
+  }
+
+  @Test
+  void aShareOfAnswersCrossTheLastBoundaryWithTheirNeedleASegmentEarlier() {
+    int k = 4;
+    List<int[]> asked = new ArrayList<>(); // {needleBefore, answerBoundary}
+    TrainingData data =
+        new TrainerTest.SyntheticData(false) {
+          @Override
+          public TrainingExample passkey(
+              SplittableRandom random,
+              int length,
+              int exampleTokens,
+              int needleBefore,
+              int digits,
+              int answerBoundary) {
+            asked.add(new int[] {needleBefore, answerBoundary});
+            return super.passkey(
+                random,
+                length,
+                Math.min(exampleTokens, SEGMENT),
+                needleBefore,
+                digits,
+                answerBoundary);
+          }
+        };
+    TrainOptions options =
+        new TrainOptions(
+            10, 4, k, 1e-3, 0.01, 0, 1, 0.1, 1, 4, 0, SPAN, 1, 1, true, 1, 1, 0.25, 9, 5, 5);
+    BatchSampler sampler = new BatchSampler(data, options, SEGMENT);
+    for (int step = 0; step < 100; step++) {
+      Batch batch = sampler.batch(step);
+      for (TrainingExample e : batch.examples()) {
+        int end = e.answerStart() + e.answerLength();
+        assertTrue(end == e.tokens().length || end == (k - 1) * SEGMENT + 2, "answer at " + end);
+      }
+    }
+    int across = 0;
+    for (int[] a : asked) {
+      if (a[1] == TrainingData.ANSWER_AT_END) {
+        assertEquals((k - 1) * SEGMENT, a[0], "the question's segment is the last");
+      } else {
+        across++;
+        assertEquals((k - 1) * SEGMENT, a[1], "the boundary is the last segment's start");
+        assertEquals((k - 2) * SEGMENT, a[0], "the needle ends before the question's segment");
+      }
+    }
+    assertEquals(400, asked.size());
+    assertTrue(across > 60 && across < 140, "about a quarter cross: " + across + " of 400");
   }
 
   /**

@@ -52,15 +52,21 @@ class TrainerTest {
 
     @Override
     public TrainingExample passkey(
-        SplittableRandom random, int length, int exampleTokens, int needleBefore, int digits) {
+        SplittableRandom random,
+        int length,
+        int exampleTokens,
+        int needleBefore,
+        int digits,
+        int answerBoundary) {
       SplittableRandom r = fixed ? new SplittableRandom(2) : random;
       int[] tokens = text(r, length).tokens();
       int key = 10 + r.nextInt(50);
-      tokens[length - exampleTokens] = 1; // "the key is"
-      tokens[length - exampleTokens + 1] = key;
-      tokens[length - 2] = 1;
-      tokens[length - 1] = key;
-      return new TrainingExample(tokens, length - 1, 1);
+      int answerAt = answerBoundary == ANSWER_AT_END ? length - 1 : answerBoundary + 1;
+      tokens[answerAt + 1 - exampleTokens] = 1; // "the key is"
+      tokens[answerAt + 2 - exampleTokens] = key;
+      tokens[answerAt - 1] = 1;
+      tokens[answerAt] = key;
+      return new TrainingExample(tokens, answerAt, 1);
     }
 
     @Override
@@ -76,7 +82,7 @@ class TrainerTest {
 
   static TrainOptions options(int steps, double lr) {
     return new TrainOptions(
-        steps, 3, 3, lr, 0.01, 0.1, 1, 0.1, 1.0, 1, 0, 1, 1.0, 2, false, 5, 5, 5, 2, 2);
+        steps, 3, 3, lr, 0.01, 0.1, 1, 0.1, 1.0, 1, 0, 1, 1.0, 2, false, 5, 5, 0, 5, 2, 2);
   }
 
   Path tokenizer() throws IOException {
@@ -113,8 +119,8 @@ class TrainerTest {
         Batch.of(
             List.of(
                 data.text(random, length),
-                data.passkey(random, length, t + 3, t, 1),
-                data.passkey(random, length, 2 * t + 5, 2 * t, 1)),
+                data.passkey(random, length, t + 3, t, 1, TrainingData.ANSWER_AT_END),
+                data.passkey(random, length, t + 3, 2 * t, 1, 2 * t)),
             options.passkeyWeight());
     ModelWeights weights = ModelWeights.randomInit(TINY, random.nextLong());
     double[] expected = referenceLoss(weights, batch, options.windowSegments());
@@ -193,7 +199,8 @@ class TrainerTest {
     // every lane a passkey lane, the same batch every step, constant learning rate
     TrainOptions options =
         new TrainOptions(
-            150, 3, 3, 3e-3, 0.01, 0.0, 1, 1.0, 1.0, 3, 0, 1, 1.0, 1, false, 5, 5, 5, 1000, 1000);
+            150, 3, 3, 3e-3, 0.01, 0.0, 1, 1.0, 1.0, 3, 0, 1, 1.0, 1, false, 5, 5, 0, 5, 1000,
+            1000);
     try (Trainer trainer =
         Trainer.start(initial, options, new SyntheticData(true), dir, tokenizer())) {
       Trainer.StepReport first = trainer.trainStep();

@@ -171,6 +171,16 @@ final class TrainCommand implements Callable<Integer> {
   String passkeyDigits;
 
   @Option(
+      names = "--passkey-across-boundary",
+      defaultValue = "0",
+      paramLabel = "FRACTION",
+      description =
+          "Fraction of passkey examples whose answer straddles a segment boundary, so the model"
+              + " learns to finish an answer from a fresh segment, as it must when a question ends"
+              + " a segment; the rest end their window (default: ${DEFAULT-VALUE})")
+  double passkeyAcrossBoundary;
+
+  @Option(
       names = "--passkey-background",
       paramLabel = "filler|book|mixed",
       description =
@@ -294,6 +304,7 @@ final class TrainCommand implements Callable<Integer> {
             passkeyThroughMemory,
             digits[0],
             digits[1],
+            passkeyAcrossBoundary,
             seed,
             checkpointEvery,
             validateEvery);

@@ -117,7 +117,12 @@ public final class CorpusTrainingData implements TrainingData {
 
   @Override
   public TrainingExample passkey(
-      SplittableRandom random, int length, int exampleTokens, int needleBefore, int digits) {
+      SplittableRandom random,
+      int length,
+      int exampleTokens,
+      int needleBefore,
+      int digits,
+      int answerBoundary) {
     PasskeyGenerator generator = generator(digits);
     long seed;
     do {
@@ -126,15 +131,17 @@ public final class CorpusTrainingData implements TrainingData {
     // with the full stop that ends the key: an answer never taught to end runs on into more digits,
     // and the harness reads the first integer ("12345" → "123456063")
     int[] answer = tokenizer.encode(generator.spec().answer(generator.key(seed)));
+    int answerEnd = answerEnd(random, length, answerBoundary, answer.length);
     if (background == PasskeyBackground.BOOK
         || (background == PasskeyBackground.MIXED && random.nextBoolean())) {
-      return inBook(random, length, exampleTokens, needleBefore, generator, seed, answer);
+      return inBook(
+          random, length, answerEnd, exampleTokens, needleBefore, generator, seed, answer);
     }
-    int requested = exampleTokens - answer.length;
+    int requested = Math.min(exampleTokens, answerEnd) - answer.length;
     PasskeyExample example = generator.example(requested, random.nextDouble(), seed);
     int needle = generator.needleTokens(example.key());
     // shallower until the needle ends in time: uniform over the depths allowed, by rejection
-    for (int tries = 0; needleEnd(example, length, answer, needle) > needleBefore; tries++) {
+    for (int tries = 0; needleEnd(example, answerEnd, answer, needle) > needleBefore; tries++) {
       if (tries == 64 || example.depth() == 0) {
         throw new IllegalArgumentException(
             "a passkey needle cannot end before token "
@@ -148,7 +155,7 @@ public final class CorpusTrainingData implements TrainingData {
       example = generator.example(requested, random.nextDouble() * example.depth(), seed);
     }
     int[] prompt = generator.allTokens(example);
-    int prefix = length - prompt.length - answer.length;
+    int prefix = answerEnd - prompt.length - answer.length;
     if (prefix < 0) {
       throw new IllegalArgumentException(
           "a passkey example needs "
@@ -161,8 +168,35 @@ public final class CorpusTrainingData implements TrainingData {
     int[] tokens = new int[length];
     System.arraycopy(window(random, prefix), 0, tokens, 0, prefix);
     System.arraycopy(prompt, 0, tokens, prefix, prompt.length);
-    System.arraycopy(answer, 0, tokens, length - answer.length, answer.length);
-    return new TrainingExample(tokens, length - answer.length, answer.length);
+    System.arraycopy(answer, 0, tokens, answerEnd - answer.length, answer.length);
+    if (answerEnd < length) {
+      System.arraycopy(
+          window(random, length - answerEnd), 0, tokens, answerEnd, length - answerEnd);
+    }
+    return new TrainingExample(tokens, answerEnd - answer.length, answer.length);
+  }
+
+  /**
+   * Where the answer ends: the window's end, or one of the answer's tokens predicted from {@code
+   * boundary} (token i is predicted from position i − 1, so the answer starts 0 to n − 1 tokens
+   * before boundary + 1).
+   */
+  static int answerEnd(SplittableRandom random, int length, int boundary, int answerTokens) {
+    if (boundary == ANSWER_AT_END) {
+      return length;
+    }
+    int start = boundary + 1 - random.nextInt(answerTokens);
+    if (start < 1 || start + answerTokens > length) {
+      throw new IllegalArgumentException(
+          "an answer of "
+              + answerTokens
+              + " tokens cannot cross position "
+              + boundary
+              + " of a "
+              + length
+              + "-token window");
+    }
+    return start + answerTokens;
   }
 
   /**
@@ -173,6 +207,7 @@ public final class CorpusTrainingData implements TrainingData {
   private TrainingExample inBook(
       SplittableRandom random,
       int length,
+      int answerEnd,
       int exampleTokens,
       int needleBefore,
       PasskeyGenerator generator,
@@ -181,8 +216,8 @@ public final class CorpusTrainingData implements TrainingData {
     String key = generator.key(seed);
     int[] needle = generator.needleIds(key);
     int[] question = generator.questionIds();
-    int questionAt = length - answer.length - question.length;
-    int first = Math.max(0, length - exampleTokens);
+    int questionAt = answerEnd - answer.length - question.length;
+    int first = Math.max(0, answerEnd - exampleTokens);
     int last = Math.min(needleBefore, questionAt) - needle.length;
     if (last < first) {
       throw new IllegalArgumentException(
@@ -197,8 +232,8 @@ public final class CorpusTrainingData implements TrainingData {
     int[] tokens = window(random, length);
     System.arraycopy(needle, 0, tokens, first + random.nextInt(last - first + 1), needle.length);
     System.arraycopy(question, 0, tokens, questionAt, question.length);
-    System.arraycopy(answer, 0, tokens, length - answer.length, answer.length);
-    return new TrainingExample(tokens, length - answer.length, answer.length);
+    System.arraycopy(answer, 0, tokens, answerEnd - answer.length, answer.length);
+    return new TrainingExample(tokens, answerEnd - answer.length, answer.length);
   }
 
   /**
@@ -223,8 +258,8 @@ public final class CorpusTrainingData implements TrainingData {
   }
 
   /** Window position just past the needle, with the example placed to end in the answer. */
-  private static long needleEnd(PasskeyExample example, int length, int[] answer, int needle) {
-    long start = length - answer.length - example.tokens();
+  private static long needleEnd(PasskeyExample example, int answerEnd, int[] answer, int needle) {
+    long start = answerEnd - answer.length - example.tokens();
     return start + example.needleOffset() + needle;
   }
 

@@ -9,6 +9,7 @@ import io.infinispark.data.passkey.PasskeySpec;
 import io.infinispark.testing.SampleBooks;
 import io.infinispark.tokenizer.TextTokenizer;
 import io.infinispark.tokenizer.Tokenizers;
+import io.infinispark.train.TrainingData;
 import io.infinispark.train.TrainingExample;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class CorpusTrainingDataTest {
   private static final int SEGMENT = 256;
+  private static final int AT_END = TrainingData.ANSWER_AT_END;
   private static TextTokenizer tokenizer;
 
   @BeforeAll
@@ -55,7 +57,8 @@ class CorpusTrainingDataTest {
     for (int n = 0; n < 30; n++) {
       int window = 3 * SEGMENT + 1;
       int needleBefore = 2 * SEGMENT; // through the memory: the question's segment is the third
-      TrainingExample e = data.passkey(random, window, 2 * SEGMENT + 100, needleBefore, 1 + n % 5);
+      TrainingExample e =
+          data.passkey(random, window, 2 * SEGMENT + 100, needleBefore, 1 + n % 5, AT_END);
       int[] tokens = e.tokens();
       assertEquals(window, e.answerStart() + e.answerLength());
       String answer = tokenizer.decode(Arrays.copyOfRange(tokens, e.answerStart(), window));
@@ -82,7 +85,7 @@ class CorpusTrainingDataTest {
     for (int n = 0; n < 20; n++) {
       int window = 4 * SEGMENT + 1;
       TrainingExample e =
-          data.passkey(random, window, SEGMENT + random.nextInt(3 * SEGMENT), window, 5);
+          data.passkey(random, window, SEGMENT + random.nextInt(3 * SEGMENT), window, 5, AT_END);
       int[] tokens = e.tokens();
       assertEquals(window, tokens.length);
       assertEquals(tokens.length, e.answerStart() + e.answerLength(), "the answer ends the window");
@@ -110,7 +113,7 @@ class CorpusTrainingDataTest {
     int further = 0;
     for (int n = 0; n < 30; n++) {
       int exampleTokens = (2 + random.nextInt(3)) * SEGMENT - random.nextInt(SEGMENT / 2);
-      TrainingExample e = data.passkey(random, window, exampleTokens, lastSegment, 5);
+      TrainingExample e = data.passkey(random, window, exampleTokens, lastSegment, 5, AT_END);
       int[] tokens = e.tokens();
       String answer = tokenizer.decode(Arrays.copyOfRange(tokens, e.answerStart(), tokens.length));
       String key = answer.substring(1, answer.length() - 1);
@@ -141,7 +144,7 @@ class CorpusTrainingDataTest {
     int window = 2 * SEGMENT + 1;
     for (int digits : new int[] {1, 3, 5, 7, 9}) {
       for (int n = 0; n < 4; n++) {
-        TrainingExample e = data.passkey(random, window, 2 * SEGMENT - 20, window, digits);
+        TrainingExample e = data.passkey(random, window, 2 * SEGMENT - 20, window, digits, AT_END);
         String answer =
             tokenizer.decode(Arrays.copyOfRange(e.tokens(), e.answerStart(), e.tokens().length));
         assertTrue(answer.matches(" [1-9][0-9]{" + (digits - 1) + "}\\."), digits + ": " + answer);
@@ -159,6 +162,55 @@ class CorpusTrainingDataTest {
           }
         }
       }
+    }
+  }
+
+  @Test
+  void anAnswerAcrossABoundaryHasATokenPredictedFromItAndTextAfterIt() throws Exception {
+    String book = SampleBooks.devilsDictionary();
+    int[] corpus = tokenizer.encode(book.substring(0, 200_000));
+    String text = tokenizer.decode(corpus);
+    SplittableRandom random = new SplittableRandom(System.nanoTime());
+    int window = 4 * SEGMENT + 1;
+    int boundary = 3 * SEGMENT;
+    for (CorpusTrainingData.PasskeyBackground background :
+        CorpusTrainingData.PasskeyBackground.values()) {
+      CorpusTrainingData data =
+          new CorpusTrainingData(
+              List.of(corpus),
+              List.of(),
+              new PasskeyGenerator(PasskeySpec.paper(), tokenizer),
+              tokenizer,
+              background);
+      boolean[] predictedFrom = new boolean[4]; // which answer token was read from the boundary
+      for (int n = 0; n < 40; n++) {
+        // as the sampler draws them through the memory: 2 to 3 segments, less up to half of one
+        int exampleTokens = (2 + random.nextInt(2)) * SEGMENT - random.nextInt(SEGMENT / 2);
+        TrainingExample e =
+            data.passkey(random, window, exampleTokens, 2 * SEGMENT, 1 + n % 5, boundary);
+        int[] tokens = e.tokens();
+        assertEquals(window, tokens.length);
+        int end = e.answerStart() + e.answerLength();
+        int fromBoundary = boundary + 1 - e.answerStart(); // token i is predicted from i − 1
+        assertTrue(
+            fromBoundary >= 0 && fromBoundary < e.answerLength(),
+            background + ": answer [" + e.answerStart() + ", " + end + ") misses " + boundary);
+        predictedFrom[Math.min(fromBoundary, 3)] = true;
+        String answer = tokenizer.decode(Arrays.copyOfRange(tokens, e.answerStart(), end));
+        assertTrue(answer.matches(" [1-9][0-9]{0,4}\\."), background + ": " + answer);
+        String key = answer.substring(1, answer.length() - 1);
+        String before = tokenizer.decode(Arrays.copyOfRange(tokens, 0, e.answerStart()));
+        assertTrue(before.endsWith(" What is the pass key? The pass key is"), before);
+        String needle = "The pass key is " + key + ". Remember it. " + key + " is the pass key.";
+        String early = tokenizer.decode(Arrays.copyOfRange(tokens, 0, 2 * SEGMENT));
+        assertTrue(early.contains(needle), background + ": the needle ends before its limit");
+        String after = tokenizer.decode(Arrays.copyOfRange(tokens, end, window));
+        String probe = after.substring(0, Math.min(30, after.length())).strip();
+        assertTrue(text.contains(probe), background + ": after the answer, corpus text: " + probe);
+      }
+      assertTrue(
+          predictedFrom[0] && predictedFrom[1],
+          background + ": both the first and a later answer token are read from the boundary");
     }
   }
 }
