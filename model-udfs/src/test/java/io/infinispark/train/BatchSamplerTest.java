@@ -48,22 +48,8 @@ class BatchSamplerTest {
     TrainOptions options =
         new TrainOptions(
             10, 3, k, 1e-3, 0.01, 0, 1, 0.1, 1, 3, 0, SPAN, 1, 5, true, 5, 5, 0, 9, 5, 5);
-    List<int[]> asked = new ArrayList<>(); // {exampleTokens, needleBefore}
-    TrainingData data =
-        new TrainerTest.SyntheticData(false) {
-          @Override
-          public TrainingExample passkey(
-              SplittableRandom random,
-              int length,
-              int exampleTokens,
-              int needleBefore,
-              int digits,
-              int answerBoundary) {
-            asked.add(new int[] {exampleTokens, needleBefore});
-            return super.passkey(
-                random, length, exampleTokens, needleBefore, digits, answerBoundary);
-          }
-        };
+    RecordingData data = new RecordingData();
+    List<int[]> asked = data.asked; // {exampleTokens, needleBefore, answerBoundary}
     BatchSampler sampler = new BatchSampler(data, options, SEGMENT);
     Set<Integer> segments = new TreeSet<>();
     for (int step = 0; step < 40; step++) {
@@ -80,27 +66,7 @@ class BatchSamplerTest {
   @Test
   void aShareOfAnswersCrossTheLastBoundaryWithTheirNeedleASegmentEarlier() {
     int k = 4;
-    List<int[]> asked = new ArrayList<>(); // {needleBefore, answerBoundary}
-    TrainingData data =
-        new TrainerTest.SyntheticData(false) {
-          @Override
-          public TrainingExample passkey(
-              SplittableRandom random,
-              int length,
-              int exampleTokens,
-              int needleBefore,
-              int digits,
-              int answerBoundary) {
-            asked.add(new int[] {needleBefore, answerBoundary});
-            return super.passkey(
-                random,
-                length,
-                Math.min(exampleTokens, SEGMENT),
-                needleBefore,
-                digits,
-                answerBoundary);
-          }
-        };
+    RecordingData data = new RecordingData();
     TrainOptions options =
         new TrainOptions(
             10, 4, k, 1e-3, 0.01, 0, 1, 0.1, 1, 4, 0, SPAN, 1, 1, true, 1, 1, 0.25, 9, 5, 5);
@@ -113,17 +79,42 @@ class BatchSamplerTest {
       }
     }
     int across = 0;
-    for (int[] a : asked) {
-      if (a[1] == TrainingData.ANSWER_AT_END) {
-        assertEquals((k - 1) * SEGMENT, a[0], "the question's segment is the last");
+    for (int[] a : data.asked) {
+      if (a[2] == TrainingData.ANSWER_AT_END) {
+        assertEquals((k - 1) * SEGMENT, a[1], "the question's segment is the last");
       } else {
         across++;
-        assertEquals((k - 1) * SEGMENT, a[1], "the boundary is the last segment's start");
-        assertEquals((k - 2) * SEGMENT, a[0], "the needle ends before the question's segment");
+        assertEquals((k - 1) * SEGMENT, a[2], "the boundary is the last segment's start");
+        assertEquals((k - 2) * SEGMENT, a[1], "the needle ends before the question's segment");
       }
     }
-    assertEquals(400, asked.size());
+    assertEquals(400, data.asked.size());
     assertTrue(across > 60 && across < 140, "about a quarter cross: " + across + " of 400");
+  }
+
+  /**
+   * Synthetic data that records what the sampler asked of each passkey lane: {exampleTokens,
+   * needleBefore, answerBoundary}. Examples are cut to one segment so any boundary fits them.
+   */
+  private static final class RecordingData extends TrainerTest.SyntheticData {
+    final List<int[]> asked = new ArrayList<>();
+
+    RecordingData() {
+      super(false);
+    }
+
+    @Override
+    public TrainingExample passkey(
+        SplittableRandom random,
+        int length,
+        int exampleTokens,
+        int needleBefore,
+        int digits,
+        int answerBoundary) {
+      asked.add(new int[] {exampleTokens, needleBefore, answerBoundary});
+      return super.passkey(
+          random, length, Math.min(exampleTokens, SEGMENT), needleBefore, digits, answerBoundary);
+    }
   }
 
   /**

@@ -34,26 +34,26 @@ class CorpusTrainingDataTest {
 
   /** Training data from 200,000 characters of a bundled book, passkeys in the paper's wording. */
   private static CorpusTrainingData corpusData() throws Exception {
-    String book = SampleBooks.devilsDictionary();
+    return corpusData(CorpusTrainingData.PasskeyBackground.FILLER);
+  }
+
+  private static CorpusTrainingData corpusData(CorpusTrainingData.PasskeyBackground background)
+      throws Exception {
     PasskeyGenerator passkeys = new PasskeyGenerator(PasskeySpec.paper(), tokenizer);
     return new CorpusTrainingData(
-        List.of(tokenizer.encode(book.substring(0, 200_000))), List.of(), passkeys, tokenizer);
+        List.of(bookTokens()), List.of(), passkeys, tokenizer, background);
+  }
+
+  private static int[] bookTokens() throws Exception {
+    return tokenizer.encode(SampleBooks.devilsDictionary().substring(0, 200_000));
   }
 
   @Test
   void inABookTheNeedleSitsOnceInCorpusTextBeforeItsLimitAndTheAnswerEndsTheWindow()
       throws Exception {
-    String book = SampleBooks.devilsDictionary();
-    int[] corpus = tokenizer.encode(book.substring(0, 200_000));
-    CorpusTrainingData data =
-        new CorpusTrainingData(
-            List.of(corpus),
-            List.of(),
-            new PasskeyGenerator(PasskeySpec.paper(), tokenizer),
-            tokenizer,
-            CorpusTrainingData.PasskeyBackground.BOOK);
+    CorpusTrainingData data = corpusData(CorpusTrainingData.PasskeyBackground.BOOK);
     SplittableRandom random = new SplittableRandom(System.nanoTime());
-    String text = tokenizer.decode(corpus);
+    String text = tokenizer.decode(bookTokens());
     for (int n = 0; n < 30; n++) {
       int window = 3 * SEGMENT + 1;
       int needleBefore = 2 * SEGMENT; // through the memory: the question's segment is the third
@@ -167,21 +167,13 @@ class CorpusTrainingDataTest {
 
   @Test
   void anAnswerAcrossABoundaryHasATokenPredictedFromItAndTextAfterIt() throws Exception {
-    String book = SampleBooks.devilsDictionary();
-    int[] corpus = tokenizer.encode(book.substring(0, 200_000));
-    String text = tokenizer.decode(corpus);
+    String text = tokenizer.decode(bookTokens());
     SplittableRandom random = new SplittableRandom(System.nanoTime());
     int window = 4 * SEGMENT + 1;
     int boundary = 3 * SEGMENT;
     for (CorpusTrainingData.PasskeyBackground background :
         CorpusTrainingData.PasskeyBackground.values()) {
-      CorpusTrainingData data =
-          new CorpusTrainingData(
-              List.of(corpus),
-              List.of(),
-              new PasskeyGenerator(PasskeySpec.paper(), tokenizer),
-              tokenizer,
-              background);
+      CorpusTrainingData data = corpusData(background);
       boolean[] predictedFrom = new boolean[4]; // which answer token was read from the boundary
       for (int n = 0; n < 40; n++) {
         // as the sampler draws them through the memory: 2 to 3 segments, less up to half of one
