@@ -216,10 +216,12 @@ class TrainerTest {
   }
 
   /**
-   * On one libtorch thread. The one failure seen (a full suite, 2026-12-07: 0.00509 against
-   * 0.00501, passing on every rerun) fits a parallel reduction summing in another order in one of
-   * the two runs, which Adam turns into a whole step of the other sign where a gradient is near
-   * zero; the claim tested is that resuming adds no difference of its own.
+   * On one libtorch thread. Two uninterrupted runs usually agree exactly, but in a full suite they
+   * were seen to differ (0.00509 against 0.00510 in one weight, 2026-12-07), which Adam amplifies
+   * where a gradient is near zero; so the test measures that run-to-run difference with a second
+   * uninterrupted run and holds the resumed run to it. The claim tested is that resuming adds no
+   * difference of its own: lost optimizer moments, a wrong step or batch change every weight by
+   * about the learning rate.
    */
   @Test
   void aResumedRunEndsWithTheSameWeightsAsAnUninterruptedOne() throws IOException {
@@ -237,12 +239,9 @@ class TrainerTest {
     TrainOptions options = options(4, 2e-3);
     Path straight = dir.resolve("straight");
     Path interrupted = dir.resolve("interrupted");
-    ModelWeights expected;
-    try (Trainer trainer =
-        Trainer.start(initial, options, new SyntheticData(false), straight, tokenizer())) {
-      trainer.runUntil(4);
-      expected = trainer.weights();
-    }
+    ModelWeights expected = uninterrupted(initial, options, straight);
+    ModelWeights again = uninterrupted(initial, options, dir.resolve("again"));
+    float noise = (float) maxDifference(expected, again);
     try (Trainer trainer =
         Trainer.start(initial, options, new SyntheticData(false), interrupted, tokenizer())) {
       trainer.runUntil(2); // checkpoints at step 2, then the process "dies"
@@ -254,13 +253,55 @@ class TrainerTest {
       for (String name : expected.tensors().keySet()) {
         HostTensor a = expected.tensor(name);
         HostTensor b = resumed.tensor(name);
-        assertArrayEquals(a.data(), b.data(), 1e-6f, name);
+        assertArrayEquals(a.data(), b.data(), 1e-6f + 2 * noise, name + ", run-to-run " + noise);
       }
+      assertTrue(
+          meanDifference(expected, resumed) <= 1e-7 + 2 * meanDifference(expected, again),
+          "resuming moved the weights further than a second uninterrupted run");
     }
     List<String> straightLog = losses(straight);
     List<String> resumedLog = losses(interrupted);
-    assertEquals(
-        straightLog, resumedLog, "the resumed log has one row per step and the same losses");
+    if (noise == 0) {
+      assertEquals(
+          straightLog, resumedLog, "the resumed log has one row per step and the same losses");
+    } else {
+      assertEquals(straightLog.size(), resumedLog.size(), "one row per step");
+    }
+  }
+
+  private ModelWeights uninterrupted(ModelWeights initial, TrainOptions options, Path runDir)
+      throws IOException {
+    try (Trainer trainer =
+        Trainer.start(initial, options, new SyntheticData(false), runDir, tokenizer())) {
+      trainer.runUntil(options.steps());
+      return trainer.weights();
+    }
+  }
+
+  private static double maxDifference(ModelWeights a, ModelWeights b) {
+    double max = 0;
+    for (String name : a.tensors().keySet()) {
+      float[] x = a.tensor(name).data();
+      float[] y = b.tensor(name).data();
+      for (int i = 0; i < x.length; i++) {
+        max = Math.max(max, Math.abs(x[i] - y[i]));
+      }
+    }
+    return max;
+  }
+
+  private static double meanDifference(ModelWeights a, ModelWeights b) {
+    double sum = 0;
+    long n = 0;
+    for (String name : a.tensors().keySet()) {
+      float[] x = a.tensor(name).data();
+      float[] y = b.tensor(name).data();
+      for (int i = 0; i < x.length; i++) {
+        sum += Math.abs(x[i] - y[i]);
+      }
+      n += x.length;
+    }
+    return sum / n;
   }
 
   @Test
