@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -123,19 +125,28 @@ class CheckpointTest {
   }
 
   @Test
-  void theDefaultModelIsTrainedWeightsOfTheInitDirectorysConfig() throws IOException {
+  void theBundledModelsAreTrainedWeightsOfTheInitDirectorysShape() throws IOException {
     ModelWeights init = Checkpoint.load(Path.of("models/init"));
     assertTrue(init.isRandomInit(), init.provenance());
-    ModelWeights trained = Checkpoint.load(Path.of("models/default"));
-    assertTrue(!trained.isRandomInit(), trained.provenance());
-    assertEquals(init.config(), trained.config());
-    assertEquals(5_507_360, trained.config().parameterCount());
-    assertTrue(
-        !java.util.Arrays.equals(
-            init.tensor(WeightNames.q(3)).data(), trained.tensor(WeightNames.q(3)).data()),
-        "the default weights are not the initialisation");
     assertEquals(
         init.tensor(WeightNames.q(3)),
         ModelWeights.randomInit(init.config(), 20261123).tensor(WeightNames.q(3)));
+    ModelWeights base = Checkpoint.load(Path.of("models/base"));
+    ModelWeights trained = Checkpoint.load(Path.of("models/default"));
+    assertEquals(init.config(), base.config());
+    // Phase 1 of the default set every gate to β = 2 (train --reset-gates 2), which the config
+    // records as gate_init; nothing else of the shape changed.
+    assertEquals(init.config().withGateInit(2.0), trained.config());
+    assertEquals(5_507_360, trained.config().parameterCount());
+    for (ModelWeights w : List.of(base, trained)) {
+      assertTrue(!w.isRandomInit(), w.provenance());
+      assertTrue(
+          !Arrays.equals(init.tensor(WeightNames.q(3)).data(), w.tensor(WeightNames.q(3)).data()),
+          "trained weights are not the initialisation");
+    }
+    assertTrue(
+        !Arrays.equals(
+            base.tensor(WeightNames.q(3)).data(), trained.tensor(WeightNames.q(3)).data()),
+        "the default is not models/base");
   }
 }

@@ -194,6 +194,20 @@ public final class Main implements Callable<Integer> {
           "Lengths of the small passkey grid read after the corpus, at depths 0, 0.5, 1 (default: ${DEFAULT-VALUE})")
   List<Long> passkeyLengths;
 
+  @Option(
+      names = "--passkey-digits",
+      defaultValue = "1",
+      description =
+          "Digits per key of that grid, 1-18 (default: ${DEFAULT-VALUE}, what the default model was"
+              + " taught; the paper's keys have 5, as ./run.sh eval's default)")
+  int passkeyDigits;
+
+  @Option(
+      names = "--passkey-keys",
+      defaultValue = "1",
+      description = "Keys per length and depth of that grid (default: ${DEFAULT-VALUE})")
+  int passkeyKeys;
+
   @Option(names = "--no-passkey", description = "Skip the passkey grid")
   boolean noPasskey;
 
@@ -234,6 +248,10 @@ public final class Main implements Callable<Integer> {
     Path modelDir = model.dir();
     String id = runId != null ? Defaults.checkRunId(runId) : Defaults.newRunId();
     RecurOptions recur = reading.recur();
+    if (!noPasskey) {
+      passkeySpec(); // a bad grid option fails now, not after the corpus has been read
+      passkeyPlan();
+    }
     ModelBundle bundle = ModelBundle.load(modelDir);
     PipelineConfig config =
         new PipelineConfig(
@@ -339,18 +357,32 @@ public final class Main implements Callable<Integer> {
         PasskeyEvaluation.generated(
             session,
             bundle,
-            PasskeySpec.paper(),
-            new PasskeySets.Grid(passkeyLengths, List.of(0.0, 0.5, 1.0), 1, 1_000_000),
+            passkeySpec(),
+            passkeyPlan(),
             config.runDir(),
             config.recur(),
             progress);
-    StringBuilder line = new StringBuilder("  passkey accuracy (tokens @ depth):");
+    StringBuilder line =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "  passkey accuracy, %d-digit keys, %d a cell (tokens @ depth):",
+                passkeyDigits,
+                passkeyKeys));
     for (Row r : grid) {
       line.append(
           String.format(
               Locale.ROOT, " %d@%.1f=%.0f%%", r.getLong(0), r.getDouble(1), 100 * r.getDouble(3)));
     }
     System.out.println(line);
+  }
+
+  private PasskeySpec passkeySpec() {
+    return PasskeySpec.paper().withDigits(passkeyDigits);
+  }
+
+  private PasskeySets.Grid passkeyPlan() {
+    return new PasskeySets.Grid(passkeyLengths, List.of(0.0, 0.5, 1.0), passkeyKeys, 1_000_000);
   }
 
   /** The tables this run wrote, as RUN_DIR/{a,b,…} (Parquet) and manifest.json. */

@@ -44,7 +44,7 @@ final class TrainCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description =
           "Starting model: trained weights, or a config.json with init_seed for a seeded random start "
-              + "(default: model-udfs/models/init, the default model's starting point)")
+              + "(default: model-udfs/models/init, where the default model's first phase, models/base, began)")
   Path from;
 
   @Option(names = "--tokenizer", description = "tokenizer.json (default: the default model's)")

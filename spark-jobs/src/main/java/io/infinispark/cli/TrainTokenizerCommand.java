@@ -25,7 +25,11 @@ final class TrainTokenizerCommand implements Callable<Integer> {
       description = "Directory of .txt files (default: bundled sample corpus)")
   Path corpus;
 
-  @Option(names = "--out", description = "tokenizer.json to write (default: the default model's)")
+  @Option(
+      names = "--out",
+      description =
+          "tokenizer.json to write (default: model-udfs/models/base's, which this reproduces; the"
+              + " default model reads with its --single-digits-from copy)")
   Path out;
 
   @Option(
@@ -53,8 +57,7 @@ final class TrainTokenizerCommand implements Callable<Integer> {
       return 0;
     }
     Path c = corpus != null ? corpus : Defaults.home().resolve("datasets/sample");
-    Path o =
-        out != null ? out : Defaults.home().resolve("model-udfs/models/default/tokenizer.json");
+    Path o = out != null ? out : Defaults.home().resolve("model-udfs/models/base/tokenizer.json");
     TrainTokenizer.main(new String[] {c.toString(), o.toString(), String.valueOf(vocab)});
     return 0;
   }

@@ -667,8 +667,39 @@ public final class HtmlReport {
     html.append(
             Svg.heatMap(
                 "passkey-chart", lengths, depths.stream().map(d -> "depth " + d).toList(), cells))
+        .append("<p id=\"passkey-keys\">")
+        .append(keysAsked(dir, grid))
         .append(
-            "<p>Rows: length in tokens; columns: where the key is hidden (0 = start, 1 = end).</p>");
+            " Rows: length in tokens; columns: where the key is hidden (0 = start, 1 = end); an"
+                + " answer is right when the first integer generated is the key.</p>");
+  }
+
+  /**
+   * "Keys of N digits, K a cell." — what the grid asked, which the accuracy means nothing without.
+   */
+  private String keysAsked(Path dir, List<Row> grid) {
+    long fewest = grid.stream().mapToLong(r -> r.getLong(2)).min().orElse(0);
+    long most = grid.stream().mapToLong(r -> r.getLong(2)).max().orElse(0);
+    String perCell = fewest == most ? fewest + " a cell." : fewest + "–" + most + " a cell.";
+    if (!Files.isDirectory(RunTable.PASSKEY.in(dir))) {
+      return "Keys " + perCell;
+    }
+    Row digits =
+        spark
+            .read()
+            .parquet(RunTable.PASSKEY.in(dir).toString())
+            .agg(
+                functions.min(functions.length(col("passkey"))),
+                functions.max(functions.length(col("passkey"))))
+            .first();
+    int shortest = digits.getInt(0);
+    int longest = digits.getInt(1);
+    return String.format(
+        Locale.ROOT,
+        "Keys of %s digit%s, %s",
+        shortest == longest ? shortest : shortest + "–" + longest,
+        longest == 1 ? "" : "s",
+        perCell);
   }
 
   private void errors() {

@@ -76,6 +76,16 @@ class MainTest {
         execute(
             "--model", model.toString(), "--properties-file", dir.resolve("bad.conf").toString());
     assertTrue(props.err.toString().contains("expected 'key value'"), props.err.toString());
+    // the passkey grid comes after the corpus: its options are checked before anything is read
+    Captured digits = execute("--model", model.toString(), "--passkey-digits", "0");
+    assertEquals(2, digits.code);
+    assertTrue(
+        digits.err.toString().contains("digits must be 1..18, got 0"), digits.err.toString());
+    Captured keys = execute("--model", model.toString(), "--passkey-keys", "0");
+    assertEquals(2, keys.code);
+    assertTrue(
+        keys.err.toString().contains("keys per cell must be at least 1, got 0"),
+        keys.err.toString());
   }
 
   @Test

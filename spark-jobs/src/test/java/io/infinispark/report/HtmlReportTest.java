@@ -46,6 +46,9 @@ class HtmlReportTest {
       assertEquals(2, html.select("#gain-vs-length circle.point").size());
       assertEquals(2, html.select("#summaries details.document").size(), "collapsed per document");
       assertEquals(4, html.select("#passkey-chart rect.cell").size(), "2 lengths × 2 depths");
+      assertTrue(
+          html.selectFirst("#passkey-keys").text().startsWith("Keys of 5 digits, 1 a cell."),
+          html.selectFirst("#passkey-keys").text());
       assertTrue(html.select("#stages-chart rect.bar").size() >= 6, "ingest … summarize");
       assertEquals(
           html.select("#stages-chart rect.bar").size() + 1,

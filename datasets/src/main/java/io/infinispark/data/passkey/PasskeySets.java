@@ -25,7 +25,18 @@ public final class PasskeySets {
   /**
    * The grid: every length at every depth, {@code keysPerCell} keys each, seeds from {@code seed}.
    */
-  public record Grid(List<Long> lengths, List<Double> depths, int keysPerCell, long seed) {}
+  public record Grid(List<Long> lengths, List<Double> depths, int keysPerCell, long seed) {
+    public Grid {
+      if (lengths.isEmpty() || depths.isEmpty()) {
+        throw new IllegalArgumentException("a passkey grid needs at least one length and depth");
+      }
+      if (keysPerCell < 1) {
+        throw new IllegalArgumentException("keys per cell must be at least 1, got " + keysPerCell);
+      }
+      lengths = List.copyOf(lengths);
+      depths = List.copyOf(depths);
+    }
+  }
 
   private PasskeySets() {}
 
