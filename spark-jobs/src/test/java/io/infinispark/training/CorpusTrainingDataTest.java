@@ -27,9 +27,13 @@ class CorpusTrainingDataTest {
   private static final int AT_END = TrainingData.ANSWER_AT_END;
   private static TextTokenizer tokenizer;
 
+  /** 200,000 characters of a bundled book, encoded once: the tests only read it. */
+  private static int[] book;
+
   @BeforeAll
   static void loadTokenizer() throws Exception {
     tokenizer = Tokenizers.load(Path.of("../model-udfs/models/default/tokenizer.json"));
+    book = tokenizer.encode(SampleBooks.devilsDictionary().substring(0, 200_000));
   }
 
   /** Training data from 200,000 characters of a bundled book, passkeys in the paper's wording. */
@@ -40,12 +44,7 @@ class CorpusTrainingDataTest {
   private static CorpusTrainingData corpusData(CorpusTrainingData.PasskeyBackground background)
       throws Exception {
     PasskeyGenerator passkeys = new PasskeyGenerator(PasskeySpec.paper(), tokenizer);
-    return new CorpusTrainingData(
-        List.of(bookTokens()), List.of(), passkeys, tokenizer, background);
-  }
-
-  private static int[] bookTokens() throws Exception {
-    return tokenizer.encode(SampleBooks.devilsDictionary().substring(0, 200_000));
+    return new CorpusTrainingData(List.of(book), List.of(), passkeys, tokenizer, background);
   }
 
   @Test
@@ -53,7 +52,7 @@ class CorpusTrainingDataTest {
       throws Exception {
     CorpusTrainingData data = corpusData(CorpusTrainingData.PasskeyBackground.BOOK);
     SplittableRandom random = new SplittableRandom(System.nanoTime());
-    String text = tokenizer.decode(bookTokens());
+    String text = tokenizer.decode(book);
     for (int n = 0; n < 30; n++) {
       int window = 3 * SEGMENT + 1;
       int needleBefore = 2 * SEGMENT; // through the memory: the question's segment is the third
@@ -167,7 +166,7 @@ class CorpusTrainingDataTest {
 
   @Test
   void anAnswerAcrossABoundaryHasATokenPredictedFromItAndTextAfterIt() throws Exception {
-    String text = tokenizer.decode(bookTokens());
+    String text = tokenizer.decode(book);
     SplittableRandom random = new SplittableRandom(System.nanoTime());
     int window = 4 * SEGMENT + 1;
     int boundary = 3 * SEGMENT;
