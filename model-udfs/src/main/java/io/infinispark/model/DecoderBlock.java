@@ -39,17 +39,24 @@ final class DecoderBlock {
     return new InfiniAttention.Output(out, attended.memory());
   }
 
-  /** SwiGLU: W_down (silu(x W_gate) ⊙ x W_up). */
+  /**
+   * SwiGLU: W_down (silu(x W_gate) ⊙ x W_up), with silu(g) = g·σ(g) written out: DJL's swish
+   * multiplies by a Java number, whose array autograd reads after it is freed (see {@link
+   * InfiniAttention}'s constants).
+   */
   private NDArray mlp(NDArray x) {
-    NDArray hidden =
-        Activation.swish(InfiniAttention.linear(x, gate), 1f).mul(InfiniAttention.linear(x, up));
+    NDArray g = InfiniAttention.linear(x, gate);
+    NDArray hidden = g.mul(Activation.sigmoid(g)).mul(InfiniAttention.linear(x, up));
     return InfiniAttention.linear(hidden, down);
   }
 
-  /** x / sqrt(mean(x²) + eps) · w, computed in float32 as Llama does. */
+  /**
+   * x / sqrt(mean(x²) + eps) · w, computed in float32 as Llama does; a division by the square root
+   * rather than pow(−0.5), whose exponent would be a Java number (see {@link #mlp}).
+   */
   static NDArray rmsNorm(NDArray x, NDArray weight, double normEps) {
     NDArray x32 = x.toType(DataType.FLOAT32, false);
-    NDArray inverseRms = x32.square().mean(new int[] {-1}, true).add(normEps).pow(-0.5);
-    return x32.mul(inverseRms).toType(x.getDataType(), false).mul(weight);
+    NDArray rms = x32.square().mean(new int[] {-1}, true).add(normEps).sqrt();
+    return x32.div(rms).toType(x.getDataType(), false).mul(weight);
   }
 }

@@ -32,7 +32,8 @@ final class InfiniAttention {
   private final NDArray beta; // (H)
   private final Rope rope;
   private final NDArray causalBias; // (T, T) float32: 0 on and below the diagonal, −∞ above
-  private final double scale;
+  private final NDArray scale; // 1/sqrt(d)
+  private final NDArray keyShift; // s of the memory keys
 
   /** The attention output (B, T, D) and the memory after this segment. */
   record Output(NDArray out, LayerMemory memory) {}
@@ -54,7 +55,12 @@ final class InfiniAttention {
     this.beta = beta;
     this.rope = rope;
     this.causalBias = causalBias;
-    this.scale = 1 / Math.sqrt(config.dHead());
+    // Constants as arrays that live as long as the weights, never as a Java number: DJL turns a
+    // number operand into an array over a direct buffer and closes it after the op, while autograd
+    // keeps it for the backward pass, which then reads freed memory (docs/memory-training.md §13).
+    NDManager weights = wq.getManager();
+    this.scale = weights.create((float) (1 / Math.sqrt(config.dHead())));
+    this.keyShift = weights.create((float) config.memoryKeyShift());
   }
 
   /**
@@ -107,7 +113,7 @@ final class InfiniAttention {
         k.getManager()
             .zeros(new Shape(shape.get(0), shape.get(1), 1, shape.get(3)), k.getDataType());
     NDArray previous = none.concat(k.get(new NDIndex(":, :, :{}, :", shape.get(2) - 1)), 2);
-    return k.add(previous.mul(config.memoryKeyShift()));
+    return k.add(previous.mul(keyShift));
   }
 
   /** A_mem = σ(Q) M_{s−1} / (σ(Q) z_{s−1}). */

@@ -15,12 +15,15 @@ import io.infinispark.model.ModelParameters;
 import io.infinispark.model.ModelWeights;
 import io.infinispark.model.WeightNames;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Trains an Infini-Transformer with truncated backpropagation through its memory: each example is K
@@ -60,6 +63,43 @@ public final class Trainer implements AutoCloseable {
       double learningRate,
       int tokens,
       double seconds) {}
+
+  /**
+   * How the memory goes from one segment of a window to the next: carried with its gradient (as
+   * trained), carried with the gradient stopped at each hand-off (the forward pass unchanged), or
+   * emptied at every segment.
+   */
+  public enum MemoryPath {
+    CARRIED,
+    DETACHED,
+    RESET
+  }
+
+  /**
+   * One weight tensor's gradient in a replayed step: its largest |entry| (NaN or ∞ where an entry
+   * is not finite) and whether the sum of its squares, as the trainer computes it in float32, is
+   * finite.
+   */
+  public record GradientSize(String name, double maxAbs, boolean normFinite) {
+    static GradientSize of(String name, NDArray gradient) {
+      return new GradientSize(
+          name,
+          gradient.abs().max().getFloat(),
+          Float.isFinite(gradient.square().sum().getFloat()));
+    }
+  }
+
+  /** A replayed step: its loss and every weight tensor's gradient, in checkpoint order. */
+  public record Replay(double loss, List<GradientSize> gradients) {}
+
+  /**
+   * Where a skipped step's snapshot goes: {@code runDir/skipped/step-N}, a checkpoint taken before
+   * step N that {@link #resume} reads, so the step can be replayed ({@link #replay}).
+   */
+  public static final String SKIPPED_DIRECTORY = "skipped";
+
+  /** Snapshots kept per run: each is a full checkpoint (weights and Adam's moments, ~65 MB). */
+  static final int SNAPSHOTS_KEPT = 3;
 
   /** Held-out NLL per token with the memory carried across the window and reset every segment. */
   public record Validation(double carried, double reset) {
@@ -198,7 +238,7 @@ public final class Trainer implements AutoCloseable {
     try (NDManager scope = parameters.manager().newSubManager()) {
       NDArray[] sums;
       try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-        sums = windowLoss(scope, batch, true);
+        sums = windowLoss(scope, batch, MemoryPath.CARRIED);
         collector.backward(sums[0]);
       }
       loss = sums[0].getFloat();
@@ -222,7 +262,7 @@ public final class Trainer implements AutoCloseable {
    * passkeyWeight · mean answer NLL, lanes whose answer is predicted exactly, lanes with an answer}
    * as float32 scalars in {@code scope}. Logits are computed only where a prediction is scored.
    */
-  NDArray[] windowLoss(NDManager scope, Batch batch, boolean carryMemory) {
+  NDArray[] windowLoss(NDManager scope, Batch batch, MemoryPath path) {
     ModelConfig config = parameters.config();
     int lanes = batch.lanes();
     int t = config.segmentLength();
@@ -236,8 +276,8 @@ public final class Trainer implements AutoCloseable {
       int from = s * t;
       NDArray tokens = scope.create(batch.tokens(from, from + t), new Shape(lanes, t));
       InfiniTransformer.HiddenOutput out =
-          model.hidden(tokens, keep, carryMemory ? memory : emptyMemory(scope, lanes));
-      memory = out.memory();
+          model.hidden(tokens, keep, path == MemoryPath.RESET ? emptyMemory(scope, lanes) : memory);
+      memory = path == MemoryPath.DETACHED ? detached(out.memory()) : out.memory();
       Batch.Scored scored = batch.scored(from, from + t);
       if (scored.size() == 0) {
         continue;
@@ -273,6 +313,12 @@ public final class Trainer implements AutoCloseable {
     };
   }
 
+  private static List<LayerMemory> detached(List<LayerMemory> memory) {
+    return memory.stream()
+        .map(m -> new LayerMemory(m.memory().stopGradient(), m.norm().stopGradient()))
+        .toList();
+  }
+
   private List<LayerMemory> emptyMemory(NDManager scope, int lanes) {
     List<LayerMemory> memory = new ArrayList<>();
     for (int i = 0; i < parameters.config().nLayers(); i++) {
@@ -299,11 +345,13 @@ public final class Trainer implements AutoCloseable {
       List<String> broken = new ArrayList<>();
       gradients.forEach(
           (name, g) -> {
-            if (!Float.isFinite(g.square().sum().getFloat())) {
-              broken.add(name);
+            GradientSize size = GradientSize.of(name, g);
+            if (!size.normFinite()) {
+              broken.add(String.format(Locale.ROOT, "%s (max |g| %.3g)", name, size.maxAbs()));
             }
           });
       System.err.printf("train: step %d skipped, non-finite gradient of %s%n", step + 1, broken);
+      snapshotBeforeSkipped();
       gradients.values().forEach(Trainer::zero);
       skippedSteps++;
       return norm;
@@ -325,6 +373,55 @@ public final class Trainer implements AutoCloseable {
       zero(gradient);
     }
     return norm;
+  }
+
+  /**
+   * A skipped step leaves weights and moments as they were, so they are exactly the state the step
+   * began from: kept, with the step's number, the batch is drawn again from (seed, step) alone.
+   */
+  private void snapshotBeforeSkipped() {
+    Path skipped = runDir.resolve(SKIPPED_DIRECTORY);
+    try {
+      if (Files.isDirectory(skipped)) {
+        try (Stream<Path> kept = Files.list(skipped)) {
+          if (kept.count() >= SNAPSHOTS_KEPT) {
+            return;
+          }
+        }
+      }
+      TrainingCheckpoint.write(
+          skipped.resolve("step-" + (step + 1)),
+          weights(),
+          optimizer.state(),
+          new TrainingCheckpoint.State(step, options, elapsedSeconds, tokensSeen, skippedSteps),
+          tokenizer);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep the snapshot of skipped step " + (step + 1), e);
+    }
+  }
+
+  /**
+   * The next step's forward and backward pass on its own batch, with the memory on {@code path},
+   * without updating anything: on a skipped step's snapshot, it shows which gradients overflow and
+   * whether they still do when the gradient may not flow through the memory.
+   */
+  public Replay replay(MemoryPath path) {
+    Batch batch = sampler.batch(step);
+    try (NDManager scope = parameters.manager().newSubManager()) {
+      NDArray[] sums;
+      try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+        sums = windowLoss(scope, batch, path);
+        collector.backward(sums[0]);
+      }
+      List<GradientSize> sizes = new ArrayList<>();
+      for (Map.Entry<String, NDArray> p : parameters.arrays().entrySet()) {
+        NDArray gradient = p.getValue().getGradient();
+        gradient.attach(scope);
+        sizes.add(GradientSize.of(p.getKey(), gradient));
+        zero(gradient);
+      }
+      return new Replay(sums[0].getFloat(), sizes);
+    }
   }
 
   /**
@@ -354,8 +451,8 @@ public final class Trainer implements AutoCloseable {
       Batch batch = Batch.of(chunk, 0);
       double share = chunk.size() / (double) examples.size(); // windows are of equal length
       try (NDManager scope = parameters.manager().newSubManager()) {
-        carried += share * windowLoss(scope, batch, true)[1].getFloat();
-        reset += share * windowLoss(scope, batch, false)[1].getFloat();
+        carried += share * windowLoss(scope, batch, MemoryPath.CARRIED)[1].getFloat();
+        reset += share * windowLoss(scope, batch, MemoryPath.RESET)[1].getFloat();
       }
     }
     return new Validation(carried, reset);

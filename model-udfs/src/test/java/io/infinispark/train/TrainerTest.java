@@ -16,12 +16,15 @@ import io.infinispark.model.LayerMemory;
 import io.infinispark.model.MemoryRule;
 import io.infinispark.model.ModelConfig;
 import io.infinispark.model.ModelWeights;
+import io.infinispark.model.WeightNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,7 +129,7 @@ class TrainerTest {
     double[] expected = referenceLoss(weights, batch, options.windowSegments());
     try (Trainer trainer = Trainer.start(weights, options, data, dir, tokenizer());
         NDManager scope = NDManager.newBaseManager(Device.cpu())) {
-      NDArray[] sums = trainer.windowLoss(scope, batch, true);
+      NDArray[] sums = trainer.windowLoss(scope, batch, Trainer.MemoryPath.CARRIED);
       assertEquals(expected[0], sums[1].getFloat(), 1e-4 * expected[0], "text");
       assertEquals(expected[1], sums[2].getFloat(), 1e-4 * expected[1], "answer");
       assertEquals(expected[0] + expected[1], sums[0].getFloat(), 1e-4 * expected[0], "loss");
@@ -268,6 +271,59 @@ class TrainerTest {
     } else {
       assertEquals(straightLog.size(), resumedLog.size(), "one row per step");
     }
+  }
+
+  /**
+   * A final norm scaled by 1e20 sends a gradient of ~1e20 into every layer (its square overflows
+   * float32): the step is skipped, the weights stay as they were, and the snapshot it leaves
+   * replays the same batch — the same loss, the same overflow — with or without the gradient
+   * through the memory. Only the first {@link Trainer#SNAPSHOTS_KEPT} skipped steps keep one.
+   */
+  @Test
+  void aSkippedStepLeavesASnapshotThatReplaysIt() throws IOException {
+    ModelWeights sane = ModelWeights.randomInit(TINY, 13);
+    Map<String, HostTensor> tensors = new LinkedHashMap<>(sane.tensors());
+    HostTensor norm = tensors.get(WeightNames.FINAL_NORM);
+    float[] scaled = norm.data().clone();
+    for (int i = 0; i < scaled.length; i++) {
+      scaled[i] *= 1e20f;
+    }
+    tensors.put(WeightNames.FINAL_NORM, new HostTensor(norm.shape(), scaled));
+    ModelWeights overflowing = new ModelWeights(TINY, tensors, "test: final norm × 1e20");
+    int steps = Trainer.SNAPSHOTS_KEPT + 2;
+    List<Trainer.StepReport> reports = new ArrayList<>();
+    try (Trainer trainer =
+        Trainer.start(
+            overflowing, options(steps, 1e-3), new SyntheticData(false), dir, tokenizer())) {
+      for (int i = 0; i < steps; i++) {
+        reports.add(trainer.trainStep());
+      }
+      assertEquals(
+          0, difference(overflowing, trainer.weights()).max(), "skipped steps move nothing");
+    }
+    assertTrue(reports.stream().noneMatch(r -> Double.isFinite(r.gradientNorm())));
+    Path skipped = dir.resolve(Trainer.SKIPPED_DIRECTORY);
+    try (var kept = Files.list(skipped)) {
+      assertEquals(
+          List.of("step-1", "step-2", "step-3"),
+          kept.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    try (Trainer replaying = Trainer.resume(new SyntheticData(false), skipped.resolve("step-2"))) {
+      assertEquals(1, replaying.step(), "the snapshot is taken before the step it replays");
+      Trainer.Replay carried = replaying.replay(Trainer.MemoryPath.CARRIED);
+      Trainer.Replay detached = replaying.replay(Trainer.MemoryPath.DETACHED);
+      assertEquals(reports.get(1).loss(), carried.loss(), 1e-6 * Math.abs(carried.loss()));
+      assertEquals(carried.loss(), detached.loss(), 1e-6 * Math.abs(carried.loss()), "forward");
+      assertTrue(carried.gradients().stream().anyMatch(g -> !g.normFinite()));
+      assertTrue(detached.gradients().stream().anyMatch(g -> !g.normFinite()));
+      assertEquals(tensors.keySet(), names(carried));
+    }
+  }
+
+  private static java.util.Set<String> names(Trainer.Replay replay) {
+    return replay.gradients().stream()
+        .map(Trainer.GradientSize::name)
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   private ModelWeights uninterrupted(ModelWeights initial, TrainOptions options, Path runDir)

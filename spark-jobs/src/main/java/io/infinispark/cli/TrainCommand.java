@@ -61,6 +61,15 @@ final class TrainCommand implements Callable<Integer> {
   boolean resume;
 
   @Option(
+      names = "--replay-skipped",
+      description =
+          "Replay the steps of the run in --output that were skipped for a non-finite gradient (their"
+              + " snapshots in skipped/), with the memory's gradient carried, stopped at each"
+              + " segment, and with no memory; print and write (skipped/step-N/replay.tsv) each"
+              + " weight's largest gradient. Trains nothing")
+  boolean replaySkipped;
+
+  @Option(
       names = "--stop-after",
       paramLabel = "STEP",
       description = "Checkpoint and stop at this step (continue with --resume)")
@@ -241,12 +250,16 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path runDir = output != null ? output : Defaults.home().resolve("runs/train");
     io.infinispark.runtime.DevicePolicy on = io.infinispark.runtime.DevicePolicy.parse(device);
+    boolean continuing = resume || replaySkipped;
     Path tokenizerFile =
-        resume
+        continuing
             ? runDir.resolve("checkpoint").resolve(Checkpoint.TOKENIZER)
             : tokenizer != null ? tokenizer : Defaults.defaultModel().resolve(Checkpoint.TOKENIZER);
     TextTokenizer textTokenizer = Tokenizers.load(tokenizerFile);
-    CorpusTrainingData data = load(textTokenizer, background(runDir));
+    CorpusTrainingData data = load(textTokenizer, background(runDir, continuing));
+    if (replaySkipped) {
+      return SkippedSteps.replay(data, runDir, on);
+    }
     System.err.printf(
         "train: %,d training tokens; run directory %s; device %s%n",
         data.trainTokens(), runDir, on.nameForThisProcess());
@@ -328,13 +341,14 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * The passkey background of this run: as given (and recorded beside the checkpoint), or on
-   * --resume as recorded; a resumed run refuses another.
+   * The passkey background of this run: as given (and recorded beside the checkpoint), or when
+   * continuing it (--resume, --replay-skipped) as recorded; a resumed run refuses another.
    */
-  private CorpusTrainingData.PasskeyBackground background(Path runDir) throws Exception {
+  private CorpusTrainingData.PasskeyBackground background(Path runDir, boolean continuing)
+      throws Exception {
     Path recorded = runDir.resolve("passkey-background");
     String given = passkeyBackground == null ? null : passkeyBackground.strip().toUpperCase();
-    if (resume) {
+    if (continuing) {
       String was =
           Files.exists(recorded) ? Files.readString(recorded).strip() : "FILLER"; // older runs
       if (given != null && !given.equals(was)) {
@@ -353,7 +367,8 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--passkey-background takes filler, book or mixed, got '" + passkeyBackground + "'");
     }
-    if (!resume && !Files.exists(runDir.resolve("checkpoint"))) { // else start() refuses the run
+    if (!continuing
+        && !Files.exists(runDir.resolve("checkpoint"))) { // else start() refuses the run
       Files.createDirectories(runDir);
       Files.writeString(recorded, background.name() + "\n");
     }
