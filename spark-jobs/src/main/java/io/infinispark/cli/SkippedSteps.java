@@ -72,7 +72,7 @@ final class SkippedSteps {
     long overflowing = replay.gradients().stream().filter(g -> !g.normFinite()).count();
     return String.format(
         Locale.ROOT,
-        "loss %.4f, largest |gradient| %.3g (%s), %d of %d tensors with a non-finite squared sum",
+        "loss %.5g, largest |gradient| %.3g (%s), %d of %d tensors with a non-finite squared sum",
         replay.loss(),
         largest.maxAbs(),
         largest.name(),

@@ -5,14 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.infinispark.data.SparkSessions;
 import io.infinispark.model.Checkpoint;
+import io.infinispark.model.HostTensor;
 import io.infinispark.model.ModelWeights;
+import io.infinispark.model.Safetensors;
+import io.infinispark.model.WeightNames;
 import io.infinispark.pipeline.TinyModel;
 import io.infinispark.testing.SampleBooks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -85,6 +90,61 @@ class TrainCommandTest {
     ModelWeights trained = Checkpoint.load(checkpoint);
     assertEquals(Checkpoint.load(model).config(), trained.config());
     assertTrue(Files.isRegularFile(checkpoint.resolve("tokenizer.json")));
+  }
+
+  /**
+   * A model whose final norm is scaled by 1e20 overflows every gradient: both steps are skipped,
+   * each leaves a snapshot, and {@code --replay-skipped} replays them three ways into replay.tsv.
+   */
+  @Test
+  void skippedStepsLeaveSnapshotsThatReplaySkippedReplays() throws IOException {
+    String bible = SampleBooks.bible();
+    Path tiny = TinyModel.write(dir.resolve("tiny"), List.of(bible.substring(0, 200_000)));
+    ModelWeights sane = Checkpoint.load(tiny);
+    Map<String, HostTensor> tensors = new LinkedHashMap<>(sane.tensors());
+    HostTensor norm = tensors.get(WeightNames.FINAL_NORM);
+    float[] scaled = norm.data().clone();
+    for (int i = 0; i < scaled.length; i++) {
+      scaled[i] *= 1e20f;
+    }
+    tensors.put(WeightNames.FINAL_NORM, new HostTensor(norm.shape(), scaled));
+    Path model = dir.resolve("overflowing");
+    Checkpoint.save(new ModelWeights(sane.config(), tensors, "test"), model, Safetensors.Dtype.F32);
+    Path corpus = dir.resolve("corpus");
+    writeCorpus(corpus, bible, SampleBooks.devilsDictionary());
+    Path out = dir.resolve("run");
+    String[] common = {"--corpus", corpus.toString(), "--output", out.toString()};
+    String[] options = {
+      "--from",
+      model.toString(),
+      "--tokenizer",
+      tiny.resolve("tokenizer.json").toString(),
+      "--steps",
+      "2",
+      "--lanes",
+      "2",
+      "--passkey-lanes",
+      "0",
+      "--window-segments",
+      "2",
+      "--warmup",
+      "1",
+      "--validate-every",
+      "100"
+    };
+    assertEquals(0, execute(concat(common, options)));
+    assertEquals(2, state(out.resolve("checkpoint")).get("skippedSteps").asInt());
+    assertEquals(0, execute(concat(common, "--replay-skipped")));
+    for (String step : List.of("step-1", "step-2")) {
+      List<String> rows =
+          Files.readAllLines(out.resolve("skipped").resolve(step).resolve("replay.tsv"));
+      assertEquals(1 + 3 * tensors.size(), rows.size(), "header + every tensor, three ways");
+      for (String path : List.of("carried", "detached", "reset")) {
+        assertTrue(
+            rows.stream().anyMatch(r -> r.startsWith(path + "\t") && r.endsWith("\tfalse")),
+            step + ", " + path + ": the overflow replays");
+      }
+    }
   }
 
   private static int execute(String... args) {
