@@ -39,7 +39,7 @@ public class CopyProbe {
       public TrainingExample passkey(SplittableRandom r, int length, int e) { throw new UnsupportedOperationException(); }
       public List<int[]> validation(int length) { return List.of(); }
     };
-    TrainOptions o = new TrainOptions(steps, lanes, k, lr, 0.01, 0.0, 20, 0.1, 1.0, 0, 0, 1, 1.0, 1, false, 5, 5, 0, 1, 100000, 100000);
+    TrainOptions o = new TrainOptions(steps, lanes, k, lr, 0.01, 0.0, 20, 0.1, 1.0, 0, 0, 1, 1.0, 1, false, 5, 5, 0, 0, 1, 100000, 100000);
     Path dir = Files.createTempDirectory("probe");
     try (Trainer t = Trainer.start(init, o, data, dir, Path.of("/work/main/model-udfs/models/default/tokenizer.json"))) {
       t.runUntil(steps);

@@ -99,7 +99,7 @@ public class MemoryPasskeyProbe {
     int recallLanes = trainerRecall ? lanes - pk : 0;
     // env SEED=s: another initialisation and data order (default: init 3, data 17)
     long seed = Long.parseLong(System.getenv().getOrDefault("SEED", "0"));
-    TrainOptions o = new TrainOptions(steps, lanes, k, lr, 0.01, 0.0, 20, 0.1, 1.0, pk, recallLanes, 32, 1.0, 1, false, 5, 5, 0, 17 + seed, 100, 100000);
+    TrainOptions o = new TrainOptions(steps, lanes, k, lr, 0.01, 0.0, 20, 0.1, 1.0, pk, recallLanes, 32, 1.0, 1, false, 5, 5, 0, 0, 17 + seed, 100, 100000);
     Path run = dir.resolve("train");
     ModelWeights start = ModelWeights.randomInit(config, 3 + seed);
     if (from != null) {

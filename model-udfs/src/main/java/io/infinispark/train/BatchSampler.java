@@ -28,12 +28,13 @@ final class BatchSampler {
     for (int lane = 0; lane < options.lanes(); lane++) {
       if (lane >= firstPasskey) {
         int boundary = answerBoundary(random);
+        boolean throughMemory = throughMemory(random);
         examples.add(
             data.passkey(
                 random,
                 length,
-                passkeyTokens(random, step),
-                needleBefore(length, boundary),
+                passkeyTokens(random, step, throughMemory),
+                needleBefore(length, boundary, throughMemory),
                 digits(random),
                 boundary));
       } else if (lane >= firstRecall) {
@@ -63,9 +64,9 @@ final class BatchSampler {
    * memory) to all K over {@code curriculumSteps}; each example's span is drawn up to that, so
    * short ones keep being seen.
    */
-  int passkeyTokens(SplittableRandom random, int step) {
+  int passkeyTokens(SplittableRandom random, int step, boolean throughMemory) {
     double progress = Math.min(1.0, (double) step / options.curriculumSteps());
-    int fewest = options.passkeyThroughMemory() ? 2 : 1;
+    int fewest = throughMemory ? 2 : 1;
     int most = fewest + (int) Math.floor((options.windowSegments() - fewest) * progress);
     int segments = fewest + random.nextInt(most - fewest + 1);
     return segments * segmentLength - random.nextInt(segmentLength / 2);
@@ -78,6 +79,16 @@ final class BatchSampler {
     int min = options.passkeyMinDigits();
     int max = options.passkeyMaxDigits();
     return min == max ? min : min + random.nextInt(max - min + 1);
+  }
+
+  /**
+   * Whether this example's needle must lie before the question's segment: with {@code
+   * passkeyThroughMemory}, all but a {@code passkeyAnywhere} share; nothing drawn when that share
+   * is 0 (older runs reproduce).
+   */
+  private boolean throughMemory(SplittableRandom random) {
+    double anywhere = options.passkeyAnywhere();
+    return options.passkeyThroughMemory() && !(anywhere > 0 && random.nextDouble() < anywhere);
   }
 
   /**
@@ -95,8 +106,8 @@ final class BatchSampler {
    * Through the memory, the needle must end before the question's segment: the last, or the one
    * before an answer boundary.
    */
-  private int needleBefore(int length, int answerBoundary) {
-    if (!options.passkeyThroughMemory()) {
+  private int needleBefore(int length, int answerBoundary, boolean throughMemory) {
+    if (!throughMemory) {
       return length;
     }
     int questionSegment =

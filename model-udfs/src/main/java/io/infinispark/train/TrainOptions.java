@@ -28,6 +28,9 @@ package io.infinispark.train;
  * @param passkeyAcrossBoundary fraction of passkey examples whose answer is placed across the last
  *     segment boundary (one of its tokens read from a fresh segment, with only the memory behind
  *     it), the rest ending the window; 0 in runs from before the option
+ * @param passkeyAnywhere with {@code passkeyThroughMemory}, the fraction of passkey examples whose
+ *     needle may still lie anywhere, the question's own segment included, so the local copy is not
+ *     unlearnt while the memory's is learnt; 0 in runs from before the option
  * @param seed seeds batches (by step, so a resumed run draws the same ones)
  * @param checkpointEvery steps between checkpoints
  * @param validateEvery steps between held-out evaluations (with and without memory)
@@ -51,6 +54,7 @@ public record TrainOptions(
     int passkeyMinDigits,
     int passkeyMaxDigits,
     double passkeyAcrossBoundary,
+    double passkeyAnywhere,
     long seed,
     int checkpointEvery,
     int validateEvery) {
@@ -96,6 +100,12 @@ public record TrainOptions(
         passkeyAcrossBoundary == 0 || windowSegments >= (passkeyThroughMemory ? 3 : 2),
         "passkeyAcrossBoundary (needs windowSegments ≥ 2, ≥ 3 through the memory)",
         passkeyAcrossBoundary);
+    require(
+        passkeyAnywhere >= 0
+            && passkeyAnywhere <= 1
+            && (passkeyAnywhere == 0 || passkeyThroughMemory),
+        "passkeyAnywhere (0..1, with passkeyThroughMemory)",
+        passkeyAnywhere);
     require(checkpointEvery >= 1, "checkpointEvery", checkpointEvery);
     require(validateEvery >= 1, "validateEvery", validateEvery);
   }

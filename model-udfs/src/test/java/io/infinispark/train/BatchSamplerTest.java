@@ -23,7 +23,7 @@ class BatchSamplerTest {
   void recallLanesRepeatOneSpanLaterInTheWindowAndTextLanesDoNot() {
     TrainOptions options =
         new TrainOptions(
-            10, 4, 3, 1e-3, 0.01, 0, 1, 0.1, 1, 1, 2, SPAN, 1, 1, false, 5, 5, 0, 9, 5, 5);
+            10, 4, 3, 1e-3, 0.01, 0, 1, 0.1, 1, 1, 2, SPAN, 1, 1, false, 5, 5, 0, 0, 9, 5, 5);
     BatchSampler sampler = new BatchSampler(new TrainerTest.SyntheticData(false), options, SEGMENT);
     for (int step = 0; step < 20; step++) {
       Batch batch = sampler.batch(step);
@@ -47,7 +47,7 @@ class BatchSamplerTest {
     int k = 4;
     TrainOptions options =
         new TrainOptions(
-            10, 3, k, 1e-3, 0.01, 0, 1, 0.1, 1, 3, 0, SPAN, 1, 5, true, 5, 5, 0, 9, 5, 5);
+            10, 3, k, 1e-3, 0.01, 0, 1, 0.1, 1, 3, 0, SPAN, 1, 5, true, 5, 5, 0, 0, 9, 5, 5);
     RecordingData data = new RecordingData();
     List<int[]> asked = data.asked; // {exampleTokens, needleBefore, answerBoundary}
     BatchSampler sampler = new BatchSampler(data, options, SEGMENT);
@@ -69,7 +69,7 @@ class BatchSamplerTest {
     RecordingData data = new RecordingData();
     TrainOptions options =
         new TrainOptions(
-            10, 4, k, 1e-3, 0.01, 0, 1, 0.1, 1, 4, 0, SPAN, 1, 1, true, 1, 1, 0.25, 9, 5, 5);
+            10, 4, k, 1e-3, 0.01, 0, 1, 0.1, 1, 4, 0, SPAN, 1, 1, true, 1, 1, 0.25, 0, 9, 5, 5);
     BatchSampler sampler = new BatchSampler(data, options, SEGMENT);
     for (int step = 0; step < 100; step++) {
       Batch batch = sampler.batch(step);
@@ -90,6 +90,37 @@ class BatchSamplerTest {
     }
     assertEquals(400, data.asked.size());
     assertTrue(across > 60 && across < 140, "about a quarter cross: " + across + " of 400");
+  }
+
+  /**
+   * With --passkey-anywhere, that share of the through-memory lanes places its needle anywhere in
+   * the window (the question's segment included, examples from one segment up), the rest still
+   * before the question's segment.
+   */
+  @Test
+  void aShareOfThroughMemoryNeedlesMayLieAnywhere() {
+    int k = 4;
+    RecordingData data = new RecordingData();
+    TrainOptions options =
+        new TrainOptions(
+            10, 4, k, 1e-3, 0.01, 0, 1, 0.1, 1, 4, 0, SPAN, 1, 1, true, 1, 1, 0, 0.3, 9, 5, 5);
+    BatchSampler sampler = new BatchSampler(data, options, SEGMENT);
+    for (int step = 0; step < 100; step++) {
+      sampler.batch(step);
+    }
+    int anywhere = 0;
+    boolean oneSegment = false;
+    for (int[] a : data.asked) {
+      if (a[1] == (k - 1) * SEGMENT) {
+        assertTrue(a[0] > SEGMENT, "through the memory an example spans 2 segments or more");
+      } else {
+        assertEquals(k * SEGMENT + 1, a[1], "anywhere: the needle may end as late as the window");
+        anywhere++;
+        oneSegment |= a[0] <= SEGMENT;
+      }
+    }
+    assertTrue(anywhere > 80 && anywhere < 160, "about 30% anywhere: " + anywhere + " of 400");
+    assertTrue(oneSegment, "needle and question in one segment, as local attention reads them");
   }
 
   /**

@@ -85,7 +85,7 @@ class TrainerTest {
 
   static TrainOptions options(int steps, double lr) {
     return new TrainOptions(
-        steps, 3, 3, lr, 0.01, 0.1, 1, 0.1, 1.0, 1, 0, 1, 1.0, 2, false, 5, 5, 0, 5, 2, 2);
+        steps, 3, 3, lr, 0.01, 0.1, 1, 0.1, 1.0, 1, 0, 1, 1.0, 2, false, 5, 5, 0, 0, 5, 2, 2);
   }
 
   Path tokenizer() throws IOException {
@@ -202,7 +202,7 @@ class TrainerTest {
     // every lane a passkey lane, the same batch every step, constant learning rate
     TrainOptions options =
         new TrainOptions(
-            150, 3, 3, 3e-3, 0.01, 0.0, 1, 1.0, 1.0, 3, 0, 1, 1.0, 1, false, 5, 5, 0, 5, 1000,
+            150, 3, 3, 3e-3, 0.01, 0.0, 1, 1.0, 1.0, 3, 0, 1, 1.0, 1, false, 5, 5, 0, 0, 5, 1000,
             1000);
     try (Trainer trainer =
         Trainer.start(initial, options, new SyntheticData(true), dir, tokenizer())) {

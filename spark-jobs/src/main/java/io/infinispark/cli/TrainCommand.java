@@ -171,6 +171,15 @@ final class TrainCommand implements Callable<Integer> {
   boolean passkeyThroughMemory;
 
   @Option(
+      names = "--passkey-anywhere",
+      defaultValue = "0",
+      paramLabel = "FRACTION",
+      description =
+          "With --passkey-through-memory, this share of passkey needles may lie anywhere, the"
+              + " question's segment included, so the local copy is kept (default: ${DEFAULT-VALUE})")
+  double passkeyAnywhere;
+
+  @Option(
       names = "--passkey-digits",
       defaultValue = "5",
       paramLabel = "N or MIN-MAX",
@@ -318,6 +327,7 @@ final class TrainCommand implements Callable<Integer> {
             digits[0],
             digits[1],
             passkeyAcrossBoundary,
+            passkeyAnywhere,
             seed,
             checkpointEvery,
             validateEvery);
