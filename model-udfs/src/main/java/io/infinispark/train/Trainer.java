@@ -236,11 +236,7 @@ public final class Trainer implements AutoCloseable {
     double answerExact;
     double gradientNorm;
     try (NDManager scope = parameters.manager().newSubManager()) {
-      NDArray[] sums;
-      try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-        sums = windowLoss(scope, batch, MemoryPath.CARRIED);
-        collector.backward(sums[0]);
-      }
+      NDArray[] sums = lossAndBackward(scope, batch, MemoryPath.CARRIED);
       loss = sums[0].getFloat();
       textLoss = sums[1].getFloat();
       answerLoss =
@@ -313,6 +309,26 @@ public final class Trainer implements AutoCloseable {
     };
   }
 
+  /** {@link #windowLoss}, with its gradient accumulated into the parameters' gradients. */
+  private NDArray[] lossAndBackward(NDManager scope, Batch batch, MemoryPath path) {
+    try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+      NDArray[] sums = windowLoss(scope, batch, path);
+      collector.backward(sums[0]);
+      return sums;
+    }
+  }
+
+  /** Every parameter's gradient, by name, owned by {@code scope}. */
+  private Map<String, NDArray> gradients(NDManager scope) {
+    Map<String, NDArray> gradients = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> p : parameters.arrays().entrySet()) {
+      NDArray gradient = p.getValue().getGradient();
+      gradient.attach(scope);
+      gradients.put(p.getKey(), gradient);
+    }
+    return gradients;
+  }
+
   private static List<LayerMemory> detached(List<LayerMemory> memory) {
     return memory.stream()
         .map(m -> new LayerMemory(m.memory().stopGradient(), m.norm().stopGradient()))
@@ -331,12 +347,9 @@ public final class Trainer implements AutoCloseable {
    * Clips the global gradient norm, takes an AdamW step, zeroes the gradients; returns the norm.
    */
   private double applyGradients(NDManager scope, double lr, double gateLr) {
-    Map<String, NDArray> gradients = new LinkedHashMap<>();
+    Map<String, NDArray> gradients = gradients(scope);
     double squared = 0;
-    for (Map.Entry<String, NDArray> p : parameters.arrays().entrySet()) {
-      NDArray gradient = p.getValue().getGradient();
-      gradient.attach(scope);
-      gradients.put(p.getKey(), gradient);
+    for (NDArray gradient : gradients.values()) {
       squared += gradient.square().sum().getFloat();
     }
     double norm = Math.sqrt(squared);
@@ -408,18 +421,14 @@ public final class Trainer implements AutoCloseable {
   public Replay replay(MemoryPath path) {
     Batch batch = sampler.batch(step);
     try (NDManager scope = parameters.manager().newSubManager()) {
-      NDArray[] sums;
-      try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-        sums = windowLoss(scope, batch, path);
-        collector.backward(sums[0]);
-      }
+      NDArray[] sums = lossAndBackward(scope, batch, path);
       List<GradientSize> sizes = new ArrayList<>();
-      for (Map.Entry<String, NDArray> p : parameters.arrays().entrySet()) {
-        NDArray gradient = p.getValue().getGradient();
-        gradient.attach(scope);
-        sizes.add(GradientSize.of(p.getKey(), gradient));
-        zero(gradient);
-      }
+      gradients(scope)
+          .forEach(
+              (name, gradient) -> {
+                sizes.add(GradientSize.of(name, gradient));
+                zero(gradient);
+              });
       return new Replay(sums[0].getFloat(), sizes);
     }
   }
