@@ -13,9 +13,9 @@ import java.util.Set;
  * represented by the sentences that carry its own story.
  *
  * <ol>
- *   <li>The opening sentences, for {@link #OPENING_SHARE} of the budget, and the closing ones, for
- *       {@link #ENDING_SHARE}: a plot summary sets the scene and ends where the book ends, which is
- *       why the lead baseline is hard to beat.
+ *   <li>The opening sentences, for {@link #OPENING_SHARE} of the budget (the first sentence whole
+ *       even if longer), and the closing ones, for {@link #ENDING_SHARE}: a plot summary sets the
+ *       scene and ends where the book ends, which is why the lead baseline is hard to beat.
  *   <li>The rest of the budget over equal parts of what lies between (one part per {@link
  *       #WORDS_PER_PART} words of budget), in order, so the summary follows the whole book.
  *   <li>In each part, sentences ranked by the salience of their content words (SumBasic's word
@@ -117,8 +117,17 @@ public final class CoverageSummary {
       this.taken = new boolean[tokens.size()];
     }
 
+    /**
+     * The opening sentences for {@link #OPENING_SHARE} of the budget, and the first one whole even
+     * beyond that share if it is a usable length and at most half the budget: a book that opens
+     * with one long sentence ("The words of Amos, who was among the herdmen of Tekoa, … concerning
+     * Israel") says there what it is about.
+     */
     int takeOpening() {
       int budget = (int) (words * OPENING_SHARE);
+      if (!tokens.isEmpty() && length(0) <= Math.min(MAX_WORDS, words / 2)) {
+        budget = Math.max(budget, length(0));
+      }
       int i = 0;
       for (int taken = 0; i < tokens.size() && taken + length(i) <= budget; i++) {
         taken += length(i);

@@ -67,6 +67,14 @@ public record Prose(List<Extractive.Sentence> sentences, List<Heading> headings)
 
   private static final int HEADING_MAX_WORDS = 8;
 
+  /**
+   * A book's opening sentence longer than this is shown as its clauses (cut after a semicolon or a
+   * colon), each at most this long but for a clause longer alone: older books open with one
+   * sentence of a hundred words or more (Romans 1:1–7), too long for any summary's opening, whose
+   * first clause says who speaks, to whom and of what.
+   */
+  static final int OPENING_CLAUSE_WORDS = 45;
+
   public static Prose of(String text) {
     char[] shown = new char[text.length()]; // what a reader sees of each character; 0: dropped
     List<Line> lines = lines(text);
@@ -101,7 +109,7 @@ public record Prose(List<Extractive.Sentence> sentences, List<Heading> headings)
     List<Extractive.Sentence> sentences = new ArrayList<>();
     for (int[] block : blocks) {
       dropMarkup(text, block[0], block[1], shown);
-      sentences.addAll(sentences(text, shown, block[0], block[1]));
+      sentences.addAll(sentences(text, shown, block[0], block[1], sentences.isEmpty()));
     }
     return new Prose(List.copyOf(sentences), List.copyOf(headings));
   }
@@ -315,9 +323,10 @@ public record Prose(List<Extractive.Sentence> sentences, List<Heading> headings)
   /**
    * A block's sentences: its shown characters joined (whitespace collapsed), split by java.text's
    * English rules, each mapped back to the original span from its first to its last shown
-   * character.
+   * character. In the book's first block, a long first sentence comes as its clauses.
    */
-  private static List<Extractive.Sentence> sentences(String text, char[] shown, int from, int to) {
+  private static List<Extractive.Sentence> sentences(
+      String text, char[] shown, int from, int to, boolean opening) {
     StringBuilder joined = new StringBuilder();
     List<Integer> source = new ArrayList<>();
     for (int i = from; i < to; i++) {
@@ -332,6 +341,7 @@ public record Prose(List<Extractive.Sentence> sentences, List<Heading> headings)
     String block = joined.toString();
     boundaries.setText(block);
     List<Extractive.Sentence> out = new ArrayList<>();
+    int[] firstSpan = null; // the first sentence's first and last character in the block
     for (int start = boundaries.first(), end = boundaries.next();
         end != BreakIterator.DONE;
         start = end, end = boundaries.next()) {
@@ -350,10 +360,54 @@ public record Prose(List<Extractive.Sentence> sentences, List<Heading> headings)
         out.add(
             new Extractive.Sentence(
                 previous.start(), source.get(last) + 1, previous.text() + " " + sentence));
+        if (out.size() == 1) {
+          firstSpan[1] = last;
+        }
       } else {
         out.add(new Extractive.Sentence(source.get(first), source.get(last) + 1, sentence));
+        if (out.size() == 1) {
+          firstSpan = new int[] {first, last};
+        }
       }
     }
+    if (opening && firstSpan != null) {
+      out.remove(0);
+      out.addAll(0, clauses(block, source, firstSpan[0], firstSpan[1]));
+    }
     return out;
+  }
+
+  /**
+   * The block's characters [first, last] as one sentence, or, if longer than {@link
+   * #OPENING_CLAUSE_WORDS} words, as runs of its clauses of at most that many words each.
+   */
+  private static List<Extractive.Sentence> clauses(
+      String block, List<Integer> source, int first, int last) {
+    if (Rouge.wordCount(block.substring(first, last + 1)) <= OPENING_CLAUSE_WORDS) {
+      return List.of(unit(block, source, first, last));
+    }
+    List<Extractive.Sentence> out = new ArrayList<>();
+    int from = first; // where the run being grown starts
+    int cut = -1; // the end of its last clause so far
+    for (int i = first; i <= last; i++) {
+      boolean clauseEnd =
+          i == last
+              || (block.charAt(i) == ';' || block.charAt(i) == ':') && block.charAt(i + 1) == ' ';
+      if (!clauseEnd) {
+        continue;
+      }
+      if (cut >= from && Rouge.wordCount(block.substring(from, i + 1)) > OPENING_CLAUSE_WORDS) {
+        out.add(unit(block, source, from, cut));
+        from = cut + 2; // past the clause's sign and the space after it
+      }
+      cut = i;
+    }
+    out.add(unit(block, source, from, last));
+    return out;
+  }
+
+  private static Extractive.Sentence unit(String block, List<Integer> source, int first, int last) {
+    return new Extractive.Sentence(
+        source.get(first), source.get(last) + 1, block.substring(first, last + 1));
   }
 }

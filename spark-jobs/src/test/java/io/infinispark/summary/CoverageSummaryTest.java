@@ -48,6 +48,20 @@ class CoverageSummaryTest {
     }
   }
 
+  /**
+   * Amos opens with one 45-word sentence that says whose words these are and against whom; it is
+   * longer than the opening's share of 150 words, and the summary still starts with it.
+   */
+  @Test
+  void opensWithTheBooksFirstSentenceEvenWhenLongerThanTheOpeningShare() throws IOException {
+    List<Extractive.Sentence> sentences =
+        Prose.of(SampleBooks.bibleBook("Amos 1", "Obadiah 1")).sentences();
+    Extractive.Sentence first = sentences.get(0);
+    assertTrue(first.text().startsWith("The words of Amos"), first.text());
+    assertTrue(Rouge.wordCount(first.text()) > 150 * CoverageSummary.OPENING_SHARE, first.text());
+    assertEquals(first, CoverageSummary.summarize(sentences, 150).get(0));
+  }
+
   @Test
   void saysARepeatedSentenceOnce() {
     List<Extractive.Sentence> sentences = new ArrayList<>();

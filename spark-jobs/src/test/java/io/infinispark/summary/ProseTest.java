@@ -119,6 +119,51 @@ class ProseTest {
         List.of("CHAPTER I"), prose.headings().stream().map(Prose.Heading::title).toList());
   }
 
+  /**
+   * Romans opens with one sentence of seven verses; it comes as its clauses, each mapped to its own
+   * span of the source, which together say the whole sentence. Later long sentences stay whole.
+   */
+  @Test
+  void aLongOpeningSentenceComesAsItsClauses() throws IOException {
+    String romans = SampleBooks.bibleBook("Romans 1", "1 Corinthians 1");
+    List<Extractive.Sentence> sentences = Prose.of(romans).sentences();
+    List<Extractive.Sentence> clauses =
+        sentences.subList(
+            0,
+            sentences.indexOf(
+                sentences.stream()
+                    .filter(s -> s.text().startsWith("First, I thank my God"))
+                    .findFirst()
+                    .orElseThrow()));
+    assertTrue(clauses.size() >= 3, "clauses: " + clauses.size());
+    assertEquals(
+        "Paul, a servant of Jesus Christ, called to be an apostle, separated unto the gospel of God,"
+            + " (Which he had promised afore by his prophets in the holy scriptures,) Concerning his"
+            + " Son Jesus Christ our Lord, which was made of the seed of David according to the"
+            + " flesh;",
+        clauses.get(0).text());
+    String whole = String.join(" ", clauses.stream().map(Extractive.Sentence::text).toList());
+    assertTrue(whole.endsWith("from God our Father, and the Lord Jesus Christ."), whole);
+    int previousEnd = 0;
+    for (Extractive.Sentence clause : clauses) {
+      int words = Rouge.wordCount(clause.text());
+      assertTrue(
+          words <= Prose.OPENING_CLAUSE_WORDS || !clause.text().matches(".*[;:] .*"),
+          "a run of clauses longer than the limit: " + clause.text());
+      assertTrue(clause.start() >= previousEnd, "out of order: " + clause.text());
+      assertEquals(clause.text().charAt(0), romans.charAt(clause.start()), clause.text());
+      assertTrue(
+          ShownText.dropsOnly(clause.text(), romans.substring(clause.start(), clause.end())),
+          "not a subsequence of its source span: " + clause.text());
+      previousEnd = clause.end();
+    }
+    assertTrue(
+        sentences.stream()
+            .skip(clauses.size())
+            .anyMatch(s -> Rouge.wordCount(s.text()) > Prose.OPENING_CLAUSE_WORDS),
+        "only the opening sentence is cut");
+  }
+
   @Test
   void aQuestionTheSentenceGoesOnAfterIsNotCutOff() {
     String text =
