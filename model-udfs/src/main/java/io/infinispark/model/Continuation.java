@@ -3,9 +3,12 @@ package io.infinispark.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Reads documents side by side, one lane each and the memory carried, then continues every one of
@@ -29,10 +32,14 @@ public final class Continuation {
   }
 
   /**
-   * Reads each document's segments (all but the last into memory), appends {@code prompt} after the
-   * last one, and generates {@code maxNewTokens} per document, all documents in one batch.
+   * Reads each document with {@code prompt} after it and generates {@code maxNewTokens} per
+   * document, all documents in one batch. Document and prompt are cut into segments from their end
+   * ({@link #cutFromEnd}), so the open segment that generation continues holds the prompt's end and
+   * room for the first {@code min(maxNewTokens, segment length / 2)} new tokens: an answer is
+   * generated with its question in local attention, wherever the document's length would have put a
+   * segment boundary. Everything before the open segment is written into the memory.
    *
-   * @param documents per document, its segments in order (each 1..segment length tokens)
+   * @param documents per document, its tokens in order, in any number of pieces
    * @param sampling per document, how its tokens are chosen (its seed included)
    * @return per document, the generated token ids
    */
@@ -44,15 +51,13 @@ public final class Continuation {
       throw new IllegalArgumentException(
           "a prompt of " + prompt.length + " tokens is longer than a segment");
     }
+    int room = Math.min(maxNewTokens, t / 2);
     int[][][] written = new int[lanes][][];
     int[][] open = new int[lanes][];
     for (int lane = 0; lane < lanes; lane++) {
-      List<int[]> segments = documents.get(lane);
-      int[] last = segments.get(segments.size() - 1);
-      int[] lastAndPrompt = concat(last, prompt);
-      boolean fits = lastAndPrompt.length <= t;
-      written[lane] = segments.subList(0, segments.size() - (fits ? 1 : 0)).toArray(int[][]::new);
-      open[lane] = fits ? lastAndPrompt : prompt.clone();
+      List<int[]> segments = cutFromEnd(documents.get(lane), prompt, t, room);
+      written[lane] = segments.subList(0, segments.size() - 1).toArray(int[][]::new);
+      open[lane] = segments.get(segments.size() - 1);
     }
     try (MemoryState state = model.newState(base, lanes)) {
       int steps = Arrays.stream(written).mapToInt(w -> w.length).max().orElse(0);
@@ -129,6 +134,30 @@ public final class Continuation {
     try (NDManager scope = base.newSubManager()) {
       model.step(batch.ids(scope), batch.keep(scope), state);
     }
+  }
+
+  /**
+   * The pieces' tokens and then the prompt's, cut into segments of {@code t} tokens from the end:
+   * the last holds at most {@code t - room} tokens (all of them if there are no more), the ones
+   * before it {@code t}, and the first whatever is left (1..t).
+   */
+  static List<int[]> cutFromEnd(List<int[]> pieces, int[] prompt, int t, int room) {
+    if (room < 0 || room >= t) {
+      throw new IllegalArgumentException("room for " + room + " tokens in segments of " + t);
+    }
+    int[] tokens =
+        IntStream.concat(pieces.stream().flatMapToInt(Arrays::stream), Arrays.stream(prompt))
+            .toArray();
+    List<int[]> out = new ArrayList<>();
+    int end = tokens.length;
+    int start = Math.max(0, end - (t - room));
+    out.add(Arrays.copyOfRange(tokens, start, end));
+    for (end = start; end > 0; end = start) {
+      start = Math.max(0, end - t);
+      out.add(Arrays.copyOfRange(tokens, start, end));
+    }
+    Collections.reverse(out);
+    return out;
   }
 
   private static int[] concat(int[] a, int[] b) {

@@ -74,9 +74,44 @@ class ContinuationTest {
                 List.of(documents.get(n)), prompt, newTokens, List.of(samplings.get(n)));
         assertArrayEquals(alone[0], together[n], "document of " + lengths[n] + " tokens");
       }
-      int[] greedyAlone = greedyAfter(model, base, documents.get(0), prompt, newTokens);
-      assertArrayEquals(
-          greedyAlone, together[0], "greedy continuation is the argmax of a fresh read");
+      for (int n = 0; n < lengths.length; n += 2) {
+        int[] greedyAlone = greedyAfter(model, base, documents.get(n), prompt, newTokens);
+        assertArrayEquals(
+            greedyAlone,
+            together[n],
+            "greedy continuation of " + lengths[n] + " tokens is the argmax of a fresh read");
+      }
+    }
+  }
+
+  /**
+   * Cut from the end: the same tokens, the last segment with room for the new ones (or all of
+   * them), full segments before it, the short one first; random lengths, pieces and room.
+   */
+  @Test
+  void aDocumentIsCutFromItsEndLeavingRoomInTheOpenSegment() {
+    Random random = new Random();
+    for (int trial = 0; trial < 200; trial++) {
+      int t = 1 + random.nextInt(40);
+      int room = random.nextInt(t);
+      List<int[]> pieces = new ArrayList<>();
+      for (int p = 0, n = 1 + random.nextInt(4); p < n; p++) {
+        pieces.add(TestModels.randomTokens(random, 1000, random.nextInt(3 * t + 2)));
+      }
+      int[] prompt = TestModels.randomTokens(random, 1000, random.nextInt(t + 1));
+      List<int[]> cut = Continuation.cutFromEnd(pieces, prompt, t, room);
+      int[] all =
+          java.util.stream.IntStream.concat(
+                  pieces.stream().flatMapToInt(Arrays::stream), Arrays.stream(prompt))
+              .toArray();
+      assertArrayEquals(all, cut.stream().flatMapToInt(Arrays::stream).toArray());
+      int[] last = cut.get(cut.size() - 1);
+      assertEquals(Math.min(all.length, t - room), last.length, "the open segment");
+      for (int i = 0; i < cut.size() - 1; i++) {
+        int length = cut.get(i).length;
+        assertEquals(i == 0 ? length : t, length);
+        assertEquals(true, length >= 1 && length <= t, "segment " + i + ": " + length);
+      }
     }
   }
 
@@ -89,33 +124,46 @@ class ContinuationTest {
   }
 
   /**
-   * Token by token: the argmax after reading document, prompt and what was generated, from scratch.
+   * Token by token: the argmax after reading document, prompt and what was generated, from scratch,
+   * in segments whose boundaries fall where {@link Continuation#afterDocuments} puts them: the open
+   * segment starts {@code min(n, t − room)} tokens before the end of document and prompt.
    */
   private static int[] greedyAfter(
       InfiniTransformer model, NDManager base, List<int[]> doc, int[] prompt, int n) {
+    int t = model.config().segmentLength();
     int[] sequence = doc.stream().flatMapToInt(Arrays::stream).toArray();
     int[] withPrompt = Arrays.copyOf(sequence, sequence.length + prompt.length + n);
     System.arraycopy(prompt, 0, withPrompt, sequence.length, prompt.length);
     int known = sequence.length + prompt.length;
+    int openStart = Math.max(0, known - (t - Math.min(n, t / 2)));
     int[] generated = new int[n];
     for (int i = 0; i < n; i++) {
-      generated[i] = argmaxAfter(model, base, Arrays.copyOf(withPrompt, known + i));
+      generated[i] = argmaxAfter(model, base, Arrays.copyOf(withPrompt, known + i), openStart % t);
       withPrompt[known + i] = generated[i];
     }
     return generated;
   }
 
-  /** Reads the prefix from scratch, segment by segment, and takes the last position's argmax. */
   private static int argmaxAfter(InfiniTransformer model, NDManager base, int[] prefix) {
+    return argmaxAfter(model, base, prefix, 0);
+  }
+
+  /**
+   * Reads the prefix from scratch, segment by segment (the first one {@code phase} tokens long when
+   * that is not 0), and takes the last position's argmax.
+   */
+  private static int argmaxAfter(InfiniTransformer model, NDManager base, int[] prefix, int phase) {
     int t = model.config().segmentLength();
     try (MemoryState fresh = model.newState(base, 1)) {
       float[] logits = null;
-      for (int start = 0; start < prefix.length; start += t) {
+      for (int start = 0, end = phase > 0 ? phase : t;
+          start < prefix.length;
+          start = end, end += t) {
         logits =
             TestModels.step(
                 model,
                 base,
-                Arrays.copyOfRange(prefix, start, Math.min(prefix.length, start + t)),
+                Arrays.copyOfRange(prefix, start, Math.min(prefix.length, end)),
                 fresh);
       }
       int v = model.config().vocabSize();
