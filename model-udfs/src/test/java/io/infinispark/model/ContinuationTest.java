@@ -2,6 +2,7 @@ package io.infinispark.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ContinuationTest {
@@ -101,8 +103,7 @@ class ContinuationTest {
       int[] prompt = TestModels.randomTokens(random, 1000, random.nextInt(t + 1));
       List<int[]> cut = Continuation.cutFromEnd(pieces, prompt, t, room);
       int[] all =
-          java.util.stream.IntStream.concat(
-                  pieces.stream().flatMapToInt(Arrays::stream), Arrays.stream(prompt))
+          IntStream.concat(pieces.stream().flatMapToInt(Arrays::stream), Arrays.stream(prompt))
               .toArray();
       assertArrayEquals(all, cut.stream().flatMapToInt(Arrays::stream).toArray());
       int[] last = cut.get(cut.size() - 1);
@@ -110,7 +111,7 @@ class ContinuationTest {
       for (int i = 0; i < cut.size() - 1; i++) {
         int length = cut.get(i).length;
         assertEquals(i == 0 ? length : t, length);
-        assertEquals(true, length >= 1 && length <= t, "segment " + i + ": " + length);
+        assertTrue(length >= 1 && length <= t, "segment " + i + ": " + length);
       }
     }
   }
