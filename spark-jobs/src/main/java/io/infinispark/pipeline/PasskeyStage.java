@@ -20,12 +20,12 @@ import org.apache.spark.sql.RowFactory;
 /**
  * Passkey retrieval: each example is read in order through the model, carrying the memory, then
  * tokens are generated greedily after the question (10, as the paper's harness does, or the key's
- * digits and two more when keys are longer) and scored by {@link PasskeyScoring}. The example is cut
- * into segments from its end ({@link io.infinispark.model.Continuation}), so the answer is generated
- * in the question's segment and everything before that segment, the needle included unless it lies
- * within its last {@code segment length − new tokens} tokens, is read through the memory.
- * Examples are read side by side in {@code options.lanes()} lanes, each segment by segment, so it
- * works at any length.
+ * digits and two more when keys are longer) and scored by {@link PasskeyScoring}. The example is
+ * cut into segments from its end ({@link io.infinispark.model.Continuation}), so the answer is
+ * generated in the question's segment and everything before that segment, the needle included
+ * unless it lies within its last {@code segment length − new tokens} tokens, is read through the
+ * memory. Examples are read side by side in {@code options.lanes()} lanes, each segment by segment,
+ * so it works at any length.
  */
 public record PasskeyStage(
     Broadcast<ModelWeights> weights, Broadcast<TextTokenizer> tokenizer, RecurOptions options)
