@@ -3,6 +3,7 @@ package io.infinispark.summary;
 import io.infinispark.eval.Rouge;
 import java.text.BreakIterator;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -341,7 +342,6 @@ public record Prose(List<Extractive.Sentence> sentences, List<Heading> headings)
     String block = joined.toString();
     boundaries.setText(block);
     List<Extractive.Sentence> out = new ArrayList<>();
-    int[] firstSpan = null; // the first sentence's first and last character in the block
     for (int start = boundaries.first(), end = boundaries.next();
         end != BreakIterator.DONE;
         start = end, end = boundaries.next()) {
@@ -360,19 +360,16 @@ public record Prose(List<Extractive.Sentence> sentences, List<Heading> headings)
         out.add(
             new Extractive.Sentence(
                 previous.start(), source.get(last) + 1, previous.text() + " " + sentence));
-        if (out.size() == 1) {
-          firstSpan[1] = last;
-        }
       } else {
         out.add(new Extractive.Sentence(source.get(first), source.get(last) + 1, sentence));
-        if (out.size() == 1) {
-          firstSpan = new int[] {first, last};
-        }
       }
     }
-    if (opening && firstSpan != null) {
-      out.remove(0);
-      out.addAll(0, clauses(block, source, firstSpan[0], firstSpan[1]));
+    if (opening && !out.isEmpty()) {
+      Extractive.Sentence head = out.remove(0);
+      // back from source offsets to the block's characters (source is ascending)
+      int first = Collections.binarySearch(source, head.start());
+      int last = Collections.binarySearch(source, head.end() - 1);
+      out.addAll(0, clauses(block, source, first, last));
     }
     return out;
   }
